@@ -1,0 +1,1 @@
+"""Bosettingsportalen: the Django project and its site-wide apps (register, content, accounts)."""

@@ -1,0 +1,1 @@
+"""Users, roles, county membership and the one module of permission rules (``rules``)."""

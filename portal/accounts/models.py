@@ -1,0 +1,66 @@
+"""The portal's user: one role, and for county officers exactly one county."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COUNTY_OFFICER = "fylke", _("Saksbehandler i fylkeskommune")
+    IMDI_OFFICER = "imdi", _("Saksbehandler i IMDi")
+    EDITOR = "redaktor", _("Redaktør (IMDi)")
+    KS_READER = "ks", _("Representant for KS")
+    ADMINISTRATOR = "admin", _("Administrator")
+
+
+# The Django group each role belongs to; Wagtail page privacy and admin permissions use groups.
+ROLE_GROUPS = {
+    Role.COUNTY_OFFICER: "Fylkeskommune",
+    Role.IMDI_OFFICER: "IMDi",
+    Role.EDITOR: "Redaktører",
+    Role.KS_READER: "KS",
+    Role.ADMINISTRATOR: "Administratorer",
+}
+
+
+class User(AbstractUser):
+    role = models.CharField(_("rolle"), max_length=10, choices=Role.choices, blank=True)
+    county = models.ForeignKey(
+        "register.County",
+        verbose_name=_("fylke"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="officers",
+        help_text=_("Påkrevd for saksbehandlere i fylkeskommunen, tomt for alle andre."),
+    )
+
+    class Meta:
+        verbose_name = _("bruker")
+        verbose_name_plural = _("brukere")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(role="fylke") & Q(county__isnull=False))
+                | (~Q(role="fylke") & Q(county__isnull=True)),
+                name="county_iff_county_officer",
+                violation_error_message=_(
+                    "Saksbehandlere i fylkeskommunen må høre til nøyaktig ett fylke; "
+                    "andre roller har ikke fylke."
+                ),
+            )
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.role == Role.COUNTY_OFFICER and self.county_id is None:
+            raise ValidationError({"county": _("Velg fylket saksbehandleren hører til.")})
+        if self.role != Role.COUNTY_OFFICER and self.county_id is not None:
+            raise ValidationError({"county": _("Bare saksbehandlere i fylkeskommunen har fylke.")})
+
+    @property
+    def role_label(self) -> str:
+        if self.is_superuser and not self.role:
+            return str(Role.ADMINISTRATOR.label)
+        return self.get_role_display()

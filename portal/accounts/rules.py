@@ -1,0 +1,90 @@
+"""Permission rules: the one place that says who may do what. Views, API, admin, exports
+and search all ask these functions (or the querysets built on them), never the role directly."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .models import Role
+
+if TYPE_CHECKING:
+    from portal.register.models import County
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def role_of(user) -> str | None:
+    if not _active(user):
+        return None
+    if user.is_superuser:
+        return Role.ADMINISTRATOR
+    return user.role or None
+
+
+def is_administrator(user) -> bool:
+    return role_of(user) == Role.ADMINISTRATOR
+
+
+def is_imdi(user) -> bool:
+    """IMDi officers (and administrators) review every county's submissions."""
+    return role_of(user) in {Role.IMDI_OFFICER, Role.ADMINISTRATOR}
+
+
+def is_editor(user) -> bool:
+    return role_of(user) in {Role.EDITOR, Role.ADMINISTRATOR}
+
+
+def is_ks(user) -> bool:
+    return role_of(user) == Role.KS_READER
+
+
+def county_of(user) -> County | None:
+    """The county a county officer belongs to; None for every other role."""
+    if role_of(user) == Role.COUNTY_OFFICER:
+        return user.county
+    return None
+
+
+def is_county_officer(user, county: County | None = None) -> bool:
+    if role_of(user) != Role.COUNTY_OFFICER or user.county_id is None:
+        return False
+    return county is None or user.county_id == county.pk
+
+
+def can_edit_county_data(user, county: County) -> bool:
+    """Only the county's own officers fill in and submit its forms."""
+    return is_county_officer(user, county)
+
+
+def can_view_county_drafts(user, county: County) -> bool:
+    """Drafts are the county's own work in progress: nobody else sees them, not even IMDi."""
+    return is_county_officer(user, county)
+
+
+def can_view_submitted(user) -> bool:
+    """Submitted and accepted content: IMDi, KS and every county officer may read it."""
+    return role_of(user) in {
+        Role.IMDI_OFFICER,
+        Role.ADMINISTRATOR,
+        Role.KS_READER,
+        Role.COUNTY_OFFICER,
+    }
+
+
+def can_review(user) -> bool:
+    """Return, accept and reopen submissions."""
+    return is_imdi(user)
+
+
+def can_use_api(user) -> bool:
+    return role_of(user) is not None
+
+
+def can_manage_register(user) -> bool:
+    return is_administrator(user)
+
+
+def can_access_admin(user) -> bool:
+    return role_of(user) in {Role.IMDI_OFFICER, Role.EDITOR, Role.ADMINISTRATOR}

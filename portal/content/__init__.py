@@ -1,0 +1,1 @@
+"""Wagtail content: the home page, guidance pages, meetings and their minutes."""

@@ -1,0 +1,1 @@
+"""The municipal register: counties, municipalities with their code history, occupations, programmes."""

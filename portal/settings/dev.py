@@ -1,0 +1,10 @@
+"""Development: DEBUG on unless told otherwise, a throwaway secret, mail to the console."""
+
+import os
+
+os.environ.setdefault("DEBUG", "true")
+
+from .base import *  # noqa: E402,F403
+from .base import env_str  # noqa: E402
+
+SECRET_KEY = env_str("SECRET_KEY") or "dev-only-not-secret-bosettingsportalen"

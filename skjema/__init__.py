@@ -1,0 +1,1 @@
+"""Skjema: rounds, the counties' forms, the submission workflow, versions, import and export."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SkjemaConfig(AppConfig):
+    name = "skjema"
+    verbose_name = "Skjema"

@@ -1,0 +1,1 @@
+"""Søk: the search contract, its database and Elasticsearch backends, and the search pages."""

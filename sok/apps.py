@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SokConfig(AppConfig):
+    name = "sok"
+    verbose_name = "Søk"

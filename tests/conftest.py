@@ -1,0 +1,53 @@
+"""Shared fixtures: named users for every role, and the services CI must provide."""
+
+import os
+
+import pytest
+
+from portal.accounts.models import Role
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def require_service(available: bool, what: str) -> None:
+    """Skip locally when a service is missing; in CI a missing service is a failure."""
+    if available:
+        return
+    if IN_CI:
+        pytest.fail(f"{what} is required in CI but is not available")
+    pytest.skip(f"{what} is not available")
+
+
+@pytest.fixture
+def counties(db):
+    from portal.register.models import County
+
+    oslo, _ = County.objects.get_or_create(number="03", defaults={"name": "Oslo"})
+    telemark, _ = County.objects.get_or_create(number="40", defaults={"name": "Telemark"})
+    return {"03": oslo, "40": telemark}
+
+
+@pytest.fixture
+def make_user(db, django_user_model):
+    def _make(username, role="", county=None, **extra):
+        user = django_user_model.objects.create_user(
+            username=username, password="pw", role=role, county=county, **extra
+        )
+        return user
+
+    return _make
+
+
+@pytest.fixture
+def users(make_user, counties):
+    """One named user per role; county A is 03 Oslo, county B is 40 Telemark."""
+    return {
+        "fylke_a": make_user("fylke-a", Role.COUNTY_OFFICER, counties["03"]),
+        "fylke_b": make_user("fylke-b", Role.COUNTY_OFFICER, counties["40"]),
+        "imdi": make_user("imdi-test", Role.IMDI_OFFICER),
+        "editor": make_user("redaktor-test", Role.EDITOR),
+        "editor2": make_user("redaktor2-test", Role.EDITOR),
+        "ks": make_user("ks-test", Role.KS_READER),
+        "admin": make_user("admin-test", Role.ADMINISTRATOR, is_superuser=True, is_staff=True),
+        "outsider": make_user("utenforstaende"),
+    }
