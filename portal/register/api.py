@@ -22,8 +22,10 @@ def _structure_or_error(value: str) -> StructureVersion:
     if version is None:
         known = ", ".join(StructureVersion.objects.values_list("code", flat=True))
         raise ValidationError(
-            {"structure": _("Ukjent strukturversjon «%(value)s». Kjente: %(known)s.")
-             % {"value": value, "known": known}}
+            {
+                "structure": _("Ukjent strukturversjon «%(value)s». Kjente: %(known)s.")
+                % {"value": value, "known": known}
+            }
         )
     return version
 

@@ -38,7 +38,9 @@ class StructureVersionQuerySet(models.QuerySet):
 class StructureVersion(models.Model):
     """A register structure: the set of counties and municipalities in force for a period."""
 
-    code = models.CharField(_("kode"), max_length=9, unique=True, help_text=_("For eksempel «2024»."))
+    code = models.CharField(
+        _("kode"), max_length=9, unique=True, help_text=_("For eksempel «2024».")
+    )
     label = models.CharField(_("navn"), max_length=100)
     valid_from = models.DateField(_("gyldig fra"))
     valid_to = models.DateField(_("gyldig til"), null=True, blank=True)
@@ -75,7 +77,10 @@ class County(models.Model):
     )
     name = models.CharField(_("navn"), max_length=100, help_text=_("Det norske navnet."))
     parallel_names = models.JSONField(
-        _("parallellnavn"), default=list, blank=True, help_text=_("Offisielle samiske/kvenske navn.")
+        _("parallellnavn"),
+        default=list,
+        blank=True,
+        help_text=_("Offisielle samiske/kvenske navn."),
     )
     valid_from = models.DateField(_("gyldig fra"), null=True, blank=True)
     valid_to = models.DateField(_("gyldig til"), null=True, blank=True)
@@ -107,7 +112,10 @@ class Municipality(models.Model):
     )
     name = models.CharField(_("navn"), max_length=100, help_text=_("Det norske navnet."))
     parallel_names = models.JSONField(
-        _("parallellnavn"), default=list, blank=True, help_text=_("Offisielle samiske/kvenske navn.")
+        _("parallellnavn"),
+        default=list,
+        blank=True,
+        help_text=_("Offisielle samiske/kvenske navn."),
     )
     county = models.ForeignKey(
         County,
