@@ -19,12 +19,11 @@ def require_service(available: bool, what: str) -> None:
 
 
 @pytest.fixture
-def counties(db):
+def counties(register):
+    """County A is 03 Oslo, county B is 40 Telemark (from the real register)."""
     from portal.register.models import County
 
-    oslo, _ = County.objects.get_or_create(number="03", defaults={"name": "Oslo"})
-    telemark, _ = County.objects.get_or_create(number="40", defaults={"name": "Telemark"})
-    return {"03": oslo, "40": telemark}
+    return {number: County.objects.get(number=number) for number in ("03", "40")}
 
 
 @pytest.fixture
@@ -51,3 +50,23 @@ def users(make_user, counties):
         "admin": make_user("admin-test", Role.ADMINISTRATOR, is_superuser=True, is_staff=True),
         "outsider": make_user("utenforstaende"),
     }
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Load the project's register fixture once; most features stand on the real register."""
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("load_register", verbosity=0)
+
+
+@pytest.fixture
+def register(db):
+    """The real register. Transactional tests (live server) flush it, so reload when missing."""
+    from django.core.management import call_command
+
+    from portal.register.models import Municipality
+
+    if not Municipality.objects.filter(number="0301").exists():
+        call_command("load_register", verbosity=0)
