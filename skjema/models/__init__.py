@@ -1,0 +1,39 @@
+"""Skjema models: rounds, the two kinds of submission (municipality profile, county submission)
+with their sections and repeating rows, and the workflow records (versions, transitions,
+review comments, the edit log)."""
+
+from .rounds import CountyShare, Round
+from .rows import (
+    Cooperation,
+    LabourNeed,
+    QualificationOffer,
+    Recommendation,
+    UpperSecondaryOffer,
+)
+from .submissions import (
+    CountySubmission,
+    MunicipalityProfile,
+    Status,
+    Submission,
+    SubmissionQuerySet,
+)
+from .workflow import ReviewComment, SectionEdit, Transition, Version
+
+__all__ = [
+    "Cooperation",
+    "CountyShare",
+    "CountySubmission",
+    "LabourNeed",
+    "MunicipalityProfile",
+    "QualificationOffer",
+    "Recommendation",
+    "ReviewComment",
+    "Round",
+    "SectionEdit",
+    "Status",
+    "Submission",
+    "SubmissionQuerySet",
+    "Transition",
+    "UpperSecondaryOffer",
+    "Version",
+]

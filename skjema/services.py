@@ -1,0 +1,488 @@
+"""Skjema operations. Each changes several rows, so each runs in one transaction and takes a
+row lock on the submission where two users can race. Pages, API, admin, import and commands
+call these; none re-implements them. Signals are sent only after the transaction commits."""
+
+from __future__ import annotations
+
+import datetime
+from functools import partial
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from portal.accounts import rules
+from portal.register.models import Municipality
+
+from . import signals
+from .exceptions import EditConflict, InvalidTransition, NotAllowed, SubmissionInvalid
+from .models import (
+    CountySubmission,
+    MunicipalityProfile,
+    Round,
+    SectionEdit,
+    Status,
+    Submission,
+    Transition,
+    Version,
+)
+from .models.submissions import AWAITING_REVIEW_STATES, EDITABLE_STATES, SUBMITTED_STATES
+from .sections import (
+    ValidationContext,
+    apply_section,
+    get_section,
+    sections_for,
+    serialize,
+    serialize_section,
+    validate_data,
+)
+
+
+def _locked(submission: Submission):
+    """Re-read the submission under a row lock, as its specific type."""
+    model = MunicipalityProfile if submission.kind == Submission.Kind.PROFILE else CountySubmission
+    return model.objects.select_for_update().select_related("round", "county").get(pk=submission.pk)
+
+
+def _send_after_commit(signal, submission, transition):
+    transaction.on_commit(
+        partial(signal.send, sender=type(submission), submission=submission, transition=transition)
+    )
+
+
+def latest_edit(submission: Submission, section_key: str) -> SectionEdit | None:
+    return submission.edits.filter(section=section_key).order_by("-id").first()
+
+
+def latest_edit_ids(submission: Submission) -> dict[str, int]:
+    """Base edit id per section, to embed in forms and API payloads for conflict detection."""
+    rows = submission.edits.values("section").annotate(latest=Max("id"))
+    return {row["section"]: row["latest"] for row in rows}
+
+
+# ---------------------------------------------------------------------------------------------
+# editing
+
+
+@transaction.atomic
+def save_section(
+    submission: Submission,
+    section_key: str,
+    data,
+    user,
+    *,
+    base_edit_id: int | None,
+    source: str = "form",
+    force: bool = False,
+) -> SectionEdit:
+    """Save one section of the county's working copy.
+
+    ``base_edit_id`` is the latest edit the user saw. If someone saved the section since, nothing
+    is written and EditConflict says who changed what; the caller keeps the user's input and may
+    save again with ``force=True`` (an explicit choice after seeing the other change)."""
+    submission = _locked(submission)
+    if not rules.can_edit_county_data(user, submission.county):
+        raise NotAllowed(_("Du kan bare endre skjemaer for ditt eget fylke."))
+    if submission.status not in EDITABLE_STATES:
+        raise InvalidTransition(
+            _("Skjemaet er %(status)s og kan ikke endres nå.")
+            % {"status": submission.get_status_display().lower()}
+        )
+    section = get_section(submission.kind, section_key)
+    current = latest_edit(submission, section_key)
+    if not force and current is not None and current.pk != base_edit_id:
+        base = SectionEdit.objects.filter(pk=base_edit_id, submission=submission).first()
+        raise EditConflict(section=section_key, base_edit=base, latest_edit=current)
+    apply_section(submission, section, data)
+    state = dict(submission.section_state)
+    section_state = dict(state.get(section_key) or {})
+    saved = serialize_section(submission, section)
+    previous = current.data if current is not None else None
+    if saved != previous:
+        section_state["edited"] = True
+    state[section_key] = section_state
+    submission.section_state = state
+    submission.updated_by = user
+    submission.save(update_fields=["section_state", "updated_by", "updated_at"])
+    edit = SectionEdit.objects.create(
+        submission=submission,
+        section=section_key,
+        data=saved,
+        by=user,
+        at=timezone.now(),
+        source=source,
+    )
+    _send_after_commit(signals.submission_saved, submission, None)
+    return edit
+
+
+@transaction.atomic
+def confirm_section(submission: Submission, section_key: str, user) -> None:
+    """The county confirms that a section carried forward from last round is still right."""
+    submission = _locked(submission)
+    if not rules.can_edit_county_data(user, submission.county):
+        raise NotAllowed(_("Du kan bare endre skjemaer for ditt eget fylke."))
+    if submission.status not in EDITABLE_STATES:
+        raise InvalidTransition(_("Skjemaet kan ikke endres nå."))
+    get_section(submission.kind, section_key)
+    state = dict(submission.section_state)
+    section_state = dict(state.get(section_key) or {})
+    section_state["confirmed"] = True
+    section_state["confirmed_at"] = timezone.now().isoformat()
+    state[section_key] = section_state
+    submission.section_state = state
+    submission.updated_by = user
+    submission.save(update_fields=["section_state", "updated_by", "updated_at"])
+
+
+# ---------------------------------------------------------------------------------------------
+# validation
+
+
+def validation_context(submission: Submission) -> ValidationContext:
+    round_ = submission.round
+    valid = set(
+        Municipality.objects.in_structure(round_.structure).values_list("number", flat=True)
+    )
+    county_numbers = set(
+        Municipality.objects.in_structure(round_.structure)
+        .filter(county=submission.county)
+        .values_list("number", flat=True)
+    )
+    return ValidationContext(
+        kind=submission.kind,
+        county_number=submission.county.number,
+        municipality_number=submission.municipality.number if submission.municipality_id else "",
+        valid_municipalities=valid,
+        county_municipalities=county_numbers,
+    )
+
+
+def validate_submission(submission: Submission, data: dict | None = None) -> list:
+    specific = submission.specific if type(submission) is Submission else submission
+    if data is None:
+        data = serialize(specific)
+    problems = validate_data(data, validation_context(specific))
+    if specific.kind == Submission.Kind.COUNTY:
+        problems += _missing_recommendations(specific, data)
+    return problems
+
+
+def _missing_recommendations(submission, data) -> list:
+    from .sections import Problem
+
+    context = validation_context(submission)
+    given = {row.get("municipality") for row in data.get("recommendations") or []}
+    missing = sorted(context.county_municipalities - given)
+    if not missing:
+        return []
+    return [
+        Problem(
+            "recommendations",
+            "municipality",
+            _("Mangler anbefalt antall for %(n)s.") % {"n": ", ".join(missing)},
+        )
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# transitions
+
+
+def _record(submission, action, from_status, user, reason="", version=None, at=None):
+    return Transition.objects.create(
+        submission=submission,
+        action=action,
+        from_status=from_status,
+        to_status=submission.status,
+        by=user,
+        at=at or timezone.now(),
+        reason=reason,
+        version=version,
+    )
+
+
+@transaction.atomic
+def submit(submission: Submission, user, *, late_reason: str = "", now=None) -> Version:
+    """Send the working copy to IMDi: validate everything, freeze a version, record who/when.
+
+    After the deadline submitting still works, but is marked late and needs a reason."""
+    now = now or timezone.now()
+    submission = _locked(submission)
+    if not rules.can_edit_county_data(user, submission.county):
+        raise NotAllowed(_("Du kan bare sende inn skjemaer for ditt eget fylke."))
+    if submission.status not in EDITABLE_STATES:
+        raise InvalidTransition(
+            _("Skjemaet er %(status)s og kan ikke sendes inn nå.")
+            % {"status": submission.get_status_display().lower()}
+        )
+    data = serialize(submission)
+    problems = validate_submission(submission, data)
+    late = submission.round.is_past_deadline(now)
+    late_reason = (late_reason or "").strip()
+    if late and not late_reason:
+        from .sections import Problem
+
+        problems.append(
+            Problem(
+                "submit",
+                "late_reason",
+                _("Fristen var %(deadline)s. Skriv kort hvorfor innsendingen kommer etter fristen.")
+                % {
+                    "deadline": timezone.localtime(submission.round.deadline).strftime(
+                        "%d.%m.%Y kl. %H.%M"
+                    )
+                },
+            )
+        )
+    if problems:
+        raise SubmissionInvalid(problems=problems)
+    number = (submission.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = Version.objects.create(
+        submission=submission,
+        number=number,
+        data=data,
+        created_at=now,
+        created_by=user,
+        is_late=late,
+        late_reason=late_reason if late else "",
+    )
+    from_status = submission.status
+    submission.status = Status.SUBMITTED if from_status == Status.DRAFT else Status.RESUBMITTED
+    submission.first_submitted_at = submission.first_submitted_at or now
+    submission.last_submitted_at = now
+    submission.is_late = late
+    submission.late_reason = version.late_reason
+    submission.updated_by = user
+    submission.save()
+    transition = _record(
+        submission, Transition.Action.SUBMIT, from_status, user, late_reason, version, now
+    )
+    _send_after_commit(signals.submission_submitted, submission, transition)
+    return version
+
+
+_REVIEW_VERBS = {
+    Transition.Action.RETURN: gettext_lazy("returneres"),
+    Transition.Action.ACCEPT: gettext_lazy("godkjennes"),
+    Transition.Action.REOPEN: gettext_lazy("gjenåpnes"),
+}
+
+
+def _review(submission, user, allowed_from, action, to_status, reason, require_reason):
+    submission = _locked(submission)
+    if not rules.can_review(user):
+        raise NotAllowed(_("Bare IMDi kan returnere, godkjenne og gjenåpne innsendinger."))
+    if submission.status not in allowed_from:
+        raise InvalidTransition(
+            _("Innsendingen er %(status)s og kan ikke %(verb)s nå.")
+            % {"status": submission.get_status_display().lower(), "verb": _REVIEW_VERBS[action]}
+        )
+    reason = (reason or "").strip()
+    if require_reason and not reason:
+        raise InvalidTransition(_("Skriv en begrunnelse."))
+    from_status = submission.status
+    submission.status = to_status
+    submission.save(update_fields=["status", "updated_at"])
+    version = submission.latest_version()
+    return submission, _record(submission, action, from_status, user, reason, version)
+
+
+@transaction.atomic
+def return_submission(submission: Submission, user, *, reason: str, comments=()) -> Transition:
+    """IMDi returns a submission for correction, with a reason and comments per section/field.
+
+    ``comments`` is an iterable of (section_key, field_name_or_blank, text)."""
+    from .models import ReviewComment
+
+    comments = [(s, f or "", (t or "").strip()) for s, f, t in comments if (t or "").strip()]
+    if not (reason or "").strip() and not comments:
+        raise InvalidTransition(_("Skriv hva fylket må rette: en begrunnelse eller kommentarer."))
+    submission, transition = _review(
+        submission,
+        user,
+        AWAITING_REVIEW_STATES,
+        Transition.Action.RETURN,
+        Status.RETURNED,
+        reason,
+        require_reason=False,
+    )
+    keys = {section.key for section in sections_for(submission.kind)}
+    for section_key, field_name, text in comments:
+        if section_key not in keys:
+            raise InvalidTransition(_("Ukjent del «%(key)s».") % {"key": section_key})
+        ReviewComment.objects.create(
+            submission=submission,
+            version=transition.version,
+            transition=transition,
+            section=section_key,
+            field=field_name,
+            text=text,
+            by=user,
+        )
+    _send_after_commit(signals.submission_returned, submission, transition)
+    return transition
+
+
+@transaction.atomic
+def accept(submission: Submission, user, *, reason: str = "") -> Transition:
+    submission, transition = _review(
+        submission,
+        user,
+        AWAITING_REVIEW_STATES,
+        Transition.Action.ACCEPT,
+        Status.ACCEPTED,
+        reason,
+        require_reason=False,
+    )
+    _send_after_commit(signals.submission_accepted, submission, transition)
+    return transition
+
+
+@transaction.atomic
+def reopen(submission: Submission, user, *, reason: str) -> Transition:
+    """IMDi reopens an accepted submission; the county can correct and resubmit it."""
+    submission, transition = _review(
+        submission,
+        user,
+        {Status.ACCEPTED},
+        Transition.Action.REOPEN,
+        Status.RETURNED,
+        reason,
+        require_reason=True,
+    )
+    _send_after_commit(signals.submission_reopened, submission, transition)
+    return transition
+
+
+# ---------------------------------------------------------------------------------------------
+# rounds and carry-forward
+
+
+def _previous_version(municipality: Municipality, before_year: int) -> Version | None:
+    """The latest accepted (else latest submitted) version of this municipality's profile in an
+    earlier round, following the code history (e.g. 3101 Halden finds 3001 Halden's profile)."""
+    numbers = {municipality.pk}
+    frontier = [municipality]
+    while frontier:
+        predecessors = list(
+            Municipality.objects.filter(successor_changes__successor__in=frontier).distinct()
+        )
+        frontier = [m for m in predecessors if m.pk not in numbers]
+        numbers.update(m.pk for m in frontier)
+    candidates = Submission.objects.filter(
+        kind=Submission.Kind.PROFILE,
+        municipality_id__in=numbers,
+        round__year__lt=before_year,
+        status__in=SUBMITTED_STATES,
+    ).order_by("-round__year")
+    for accepted_only in (True, False):
+        for candidate in candidates:
+            if accepted_only and candidate.status != Status.ACCEPTED:
+                continue
+            version = candidate.versions.order_by("-number").first()
+            if version is not None:
+                return version
+    return None
+
+
+def _previous_county_version(county, before_year: int) -> Version | None:
+    candidates = Submission.objects.filter(
+        kind=Submission.Kind.COUNTY,
+        county=county,
+        round__year__lt=before_year,
+        status__in=SUBMITTED_STATES,
+    ).order_by("-round__year")
+    for accepted_only in (True, False):
+        for candidate in candidates:
+            if accepted_only and candidate.status != Status.ACCEPTED:
+                continue
+            version = candidate.versions.order_by("-number").first()
+            if version is not None:
+                return version
+    return None
+
+
+def _carry(submission, source: Version | None, user, carried_sections, now) -> None:
+    state = {}
+    for section in sections_for(submission.kind):
+        carried_from = None
+        if source is not None and section.key in carried_sections and source.data.get(section.key):
+            apply_section(submission, section, source.data[section.key])
+            carried_from = source.submission.round.year
+        SectionEdit.objects.create(
+            submission=submission,
+            section=section.key,
+            data=serialize_section(submission, section),
+            by=user,
+            at=now,
+            source="carry_forward",
+        )
+        state[section.key] = {"carried_from": carried_from, "confirmed": False, "edited": False}
+    submission.section_state = state
+    submission.save(update_fields=["section_state"])
+    _record(
+        submission,
+        Transition.Action.CARRY_FORWARD,
+        "",
+        user,
+        reason=(
+            _("Forhåndsutfylt fra %(year)s.") % {"year": source.submission.round.year}
+            if source
+            else _("Nytt skjema.")
+        ),
+        version=source,
+        at=now,
+    )
+
+
+@transaction.atomic
+def open_round(round_: Round, user=None, *, now: datetime.datetime | None = None) -> dict:
+    """Open the round: every county gets a draft profile for each of its municipalities and a
+    draft county submission, pre-filled from the latest accepted (else submitted) version of an
+    earlier round, repeating rows included. Idempotent: existing drafts are left alone."""
+    now = now or timezone.now()
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    if round_.status not in {Round.Status.PLANNING, Round.Status.OPEN}:
+        raise InvalidTransition(_("Runden er lukket og kan ikke åpnes på nytt."))
+    created_profiles = created_counties = carried = 0
+    existing = set(
+        Submission.objects.filter(round=round_, kind=Submission.Kind.PROFILE).values_list(
+            "municipality_id", flat=True
+        )
+    )
+    municipalities = Municipality.objects.in_structure(round_.structure).select_related("county")
+    for municipality in municipalities:
+        if municipality.pk in existing or municipality.county is None:
+            continue
+        profile = MunicipalityProfile.objects.create(
+            round=round_, county=municipality.county, municipality=municipality
+        )
+        source = _previous_version(municipality, round_.year)
+        carried += source is not None
+        _carry(profile, source, user, {s.key for s in sections_for("profile")}, now)
+        created_profiles += 1
+    existing_counties = set(
+        Submission.objects.filter(round=round_, kind=Submission.Kind.COUNTY).values_list(
+            "county_id", flat=True
+        )
+    )
+    for county in round_.counties():
+        if county.pk in existing_counties:
+            continue
+        submission = CountySubmission.objects.create(round=round_, county=county)
+        # Plans and the comment carry forward; recommended numbers are set anew every round.
+        source = _previous_county_version(county, round_.year)
+        _carry(submission, source, user, {"plans", "comment"}, now)
+        created_counties += 1
+    if round_.status == Round.Status.PLANNING:
+        round_.status = Round.Status.OPEN
+        round_.opened_at = now
+        round_.save(update_fields=["status", "opened_at"])
+    return {
+        "profiles": created_profiles,
+        "county_submissions": created_counties,
+        "carried_forward": carried,
+    }

@@ -1,0 +1,10 @@
+"""Domain signals sent after a workflow transition commits. ``sok`` and notifications listen;
+``skjema`` never imports them. Each signal is sent with ``submission`` and ``transition``."""
+
+from django.dispatch import Signal
+
+submission_submitted = Signal()
+submission_returned = Signal()
+submission_accepted = Signal()
+submission_reopened = Signal()
+submission_saved = Signal()  # a draft edit: the working copy changed (nothing published)
