@@ -30,13 +30,16 @@ from .models import (
     UpperSecondaryOffer,
 )
 
-# Reference fields are stored as codes in plain data: field name -> (model, code attribute).
-REFERENCES = {
-    "programme_area": (ProgrammeArea, "code"),
-    "occupation": (Occupation, "code"),
-    "municipality": (Municipality, "number"),
-    "partners": (Municipality, "number"),
-}
+# Reference fields are stored as codes in plain data: related model -> its code attribute.
+CODE_ATTRIBUTES = {ProgrammeArea: "code", Occupation: "code", Municipality: "number"}
+
+
+def reference(model_field) -> tuple[type[models.Model], str] | None:
+    """(model, code attribute) when the field points into the register, else None."""
+    related = getattr(model_field, "related_model", None)
+    if related in CODE_ATTRIBUTES:
+        return related, CODE_ATTRIBUTES[related]
+    return None
 
 
 @dataclass(frozen=True)
@@ -216,8 +219,9 @@ def _serialize_object(obj, section: Section) -> dict:
     data = {}
     for name in section.fields:
         model_field = obj._meta.get_field(name)
-        if name in REFERENCES:
-            _model, attr = REFERENCES[name]
+        ref = reference(model_field)
+        if ref:
+            _model, attr = ref
             if model_field.many_to_many:
                 data[name] = sorted(getattr(item, attr) for item in getattr(obj, name).all())
             else:
@@ -253,7 +257,7 @@ def prefetch_for_serialize(queryset, kind: str):
             continue
         lookups.append(section.related_name)
         for name in section.fields:
-            if name in REFERENCES:
+            if reference(section.row_model._meta.get_field(name)):
                 lookups.append(f"{section.related_name}__{name}")
     return queryset.prefetch_related(*lookups)
 
@@ -262,8 +266,9 @@ def prefetch_for_serialize(queryset, kind: str):
 # apply
 
 
-def _resolve(name: str, code: Any):
-    model, attr = REFERENCES[name]
+def _resolve(model_field, code: Any):
+    model, attr = reference(model_field)
+    name = model_field.name
     if code in (None, ""):
         return None
     if not isinstance(code, str):
@@ -288,10 +293,11 @@ def _assign(obj, section: Section, data: dict) -> list[tuple[str, list]]:
             continue
         value = data[name]
         model_field = obj._meta.get_field(name)
-        if name in REFERENCES and model_field.many_to_many:
-            later.append((name, [_resolve(name, code) for code in (value or [])]))
-        elif name in REFERENCES:
-            setattr(obj, name, _resolve(name, value))
+        ref = reference(model_field)
+        if ref and model_field.many_to_many:
+            later.append((name, [_resolve(model_field, code) for code in (value or [])]))
+        elif ref:
+            setattr(obj, name, _resolve(model_field, value))
         elif name == "plan_document":
             obj.plan_document_id = value or None
         elif isinstance(model_field, models.DecimalField) and value not in (None, ""):
@@ -458,8 +464,8 @@ class _Names:
     def __init__(self):
         self._cache: dict[str, dict[str, str]] = {}
 
-    def name(self, field_name: str, code: str) -> str:
-        model, attr = REFERENCES[field_name]
+    def name(self, model_field, code: str) -> str:
+        model, attr = reference(model_field)
         key = model.__name__
         if key not in self._cache:
             self._cache[key] = dict(model.objects.values_list(attr, "name"))
@@ -472,10 +478,10 @@ def display_value(section: Section, name: str, value: Any, kind: str, names: _Na
         return "–"
     names = names or _Names()
     model_field = section.model_field(name, kind)
-    if name in REFERENCES:
+    if reference(model_field):
         if isinstance(value, list):
-            return ", ".join(names.name(name, code) for code in value)
-        return names.name(name, value)
+            return ", ".join(names.name(model_field, code) for code in value)
+        return names.name(model_field, value)
     if isinstance(value, bool):
         return "Ja" if value else "Nei"
     if name == "household_types":

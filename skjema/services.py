@@ -439,7 +439,9 @@ def _carry(submission, source: Version | None, user, carried_sections, now) -> N
 
 
 @transaction.atomic
-def open_round(round_: Round, user=None, *, now: datetime.datetime | None = None) -> dict:
+def open_round(
+    round_: Round, user=None, *, now: datetime.datetime | None = None, counties=None
+) -> dict:
     """Open the round: every county gets a draft profile for each of its municipalities and a
     draft county submission, pre-filled from the latest accepted (else submitted) version of an
     earlier round, repeating rows included. Idempotent: existing drafts are left alone."""
@@ -454,6 +456,10 @@ def open_round(round_: Round, user=None, *, now: datetime.datetime | None = None
         )
     )
     municipalities = Municipality.objects.in_structure(round_.structure).select_related("county")
+    county_list = round_.counties()
+    if counties is not None:  # a subset, e.g. for tests or a county joining late
+        municipalities = municipalities.filter(county__in=counties)
+        county_list = county_list.filter(pk__in=[c.pk for c in counties])
     for municipality in municipalities:
         if municipality.pk in existing or municipality.county is None:
             continue
@@ -469,7 +475,7 @@ def open_round(round_: Round, user=None, *, now: datetime.datetime | None = None
             "county_id", flat=True
         )
     )
-    for county in round_.counties():
+    for county in county_list:
         if county.pk in existing_counties:
             continue
         submission = CountySubmission.objects.create(round=round_, county=county)
