@@ -5,9 +5,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from portal.register import api as register_api
+from skjema import api as skjema_api
 
 router = DefaultRouter()
 register_api.register_routes(router)
+skjema_api.register_routes(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

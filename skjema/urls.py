@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from .views import county, review
+
+app_name = "skjema"
+
+urlpatterns = [
+    path("", include(county.urlpatterns)),
+    path("", include(review.urlpatterns)),
+]

@@ -1,0 +1,1 @@
+"""Skjema pages: the county side (``county``) and IMDi's review side (``review``)."""

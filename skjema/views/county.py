@@ -1,0 +1,3 @@
+"""County pages: dashboard, profile and county-submission forms, submit, receipts."""
+
+urlpatterns = []

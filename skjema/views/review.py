@@ -1,0 +1,3 @@
+"""IMDi pages: round dashboard, review of a submission, version comparison."""
+
+urlpatterns = []
