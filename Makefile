@@ -3,7 +3,6 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= portal.settings.dev
 
 .PHONY: run setup install test test-fast lint format bench clean
 
@@ -19,19 +18,20 @@ $(VENV)/.stamp-install: pyproject.toml | $(PY)
 install: $(VENV)/.stamp-install
 
 setup: install
-	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_register
-	$(PY) manage.py load_demo
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py migrate --no-input
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py load_register
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py load_demo
 
 run: setup
 	@echo "Serverer Bosettingsportalen på http://127.0.0.1:$(PORT)/  (Ctrl+C avslutter)"
-	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite always runs on the test settings, whatever the shell has exported.
 test: install lint
-	$(PY) -m pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: install
-	$(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=portal.settings.test $(PY) -m pytest -m "not e2e" $(PYTEST_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check .
@@ -43,7 +43,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 bench: install
-	$(PY) manage.py bench
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py bench
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .test-media .pytest_cache .ruff_cache
