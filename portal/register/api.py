@@ -23,8 +23,10 @@ def _structure_or_error(value: str) -> StructureVersion:
         known = ", ".join(StructureVersion.objects.values_list("code", flat=True))
         raise ValidationError(
             {
-                "structure": _("Ukjent strukturversjon «%(value)s». Kjente: %(known)s.")
-                % {"value": value, "known": known}
+                "structure": [
+                    _("Ukjent strukturversjon «%(value)s». Kjente: %(known)s.")
+                    % {"value": value, "known": known}
+                ]
             }
         )
     return version
