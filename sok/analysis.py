@@ -1,0 +1,108 @@
+"""Norwegian text analysis, done in Python so both backends see exactly the same terms.
+
+The Elasticsearch distribution used here has no ``analysis-common`` module (no Norwegian
+analyzer, no folding or n-gram filters), so text is analysed before indexing and before
+querying: Unicode normalisation, lower case, tokens, stop words, Snowball's Norwegian stemmer,
+then folding (æ→ae, ø→o, å→aa, accents and Sámi letters to their base). Compound words are
+matched by prefix on the analysed terms ("helse" finds "helsefagarbeider"), synonyms expand the
+query from an editable list."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import snowballstemmer
+
+_FOLD = str.maketrans(
+    {
+        "æ": "ae",
+        "ø": "o",
+        "å": "aa",
+        "ä": "ae",
+        "ö": "o",
+        "ü": "u",
+        "š": "s",
+        "č": "c",
+        "ŋ": "n",
+        "đ": "d",
+        "ž": "z",
+        "ŧ": "t",
+        "ʒ": "z",
+        "ǯ": "z",
+    }
+)
+_TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+# A short list: the words that carry no meaning in a profile search.
+STOP_WORDS = frozenset(
+    """
+    og i jeg det at en et den til er som på de med han av ikke der så var meg seg men ett har
+    om vi min mitt ha hadde hun nå over da ved fra du ut sin dem oss opp man kan hans hvor eller
+    hva skal selv sjøl her alle vil bli ble blitt kunne inn når være kom noen noe ville dere
+    deres kun ja etter ned skulle denne for deg si sine sitt mot å meget hvorfor dette disse uten
+    hvordan ingen din ditt blir samme hvilken hvilke sånn inni mellom vår hver hvem vors hvis
+    både bare enn fordi før mange også slik vært båe begge siden henne hennar hennes
+    """.split()
+)
+
+# Minimum length of a query term for prefix (compound) matching; shorter terms match exactly.
+MIN_PREFIX = 4
+MAX_QUERY_LENGTH = 500
+MAX_QUERY_TERMS = 32
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    return snowballstemmer.stemmer("norwegian")
+
+
+def fold(text: str) -> str:
+    """Lower case, Norwegian letters spelled out, accents removed."""
+    text = unicodedata.normalize("NFKC", text).lower().translate(_FOLD)
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def clean_query(text: str) -> str:
+    """Make any user input safe to analyse: no control characters, bounded length."""
+    text = _CONTROL.sub(" ", text or "")
+    return text[:MAX_QUERY_LENGTH]
+
+
+def tokens(text: str) -> list[str]:
+    """Raw word tokens, lower-cased and NFKC-normalised, hyphenated words split too."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    out = []
+    for match in _TOKEN.finditer(text):
+        word = match.group(0)
+        parts = re.split(r"[-']", word)
+        out.extend(part for part in parts if part)
+        if len(parts) > 1:
+            out.append("".join(parts))  # "helse-arbeider" also as "helsearbeider"
+    return out
+
+
+def stem(token: str) -> str:
+    return fold(_stemmer().stemWord(token))
+
+
+def analyse(text: str, *, keep_stop_words: bool = False) -> list[str]:
+    """The terms of a text, as indexed: tokens → stop words removed → stemmed → folded."""
+    return [stem(token) for token in tokens(text) if keep_stop_words or token not in STOP_WORDS]
+
+
+def analyse_query(text: str) -> list[str]:
+    """The terms of a query, analysed like the index, deduplicated, bounded in number."""
+    seen: dict[str, None] = {}
+    for term in analyse(clean_query(text)):
+        seen.setdefault(term)
+        if len(seen) >= MAX_QUERY_TERMS:
+            break
+    return list(seen)
+
+
+def is_prefix_term(term: str) -> bool:
+    return len(term) >= MIN_PREFIX and not term.isdigit()
