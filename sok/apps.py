@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class SokConfig(AppConfig):
     name = "sok"
     verbose_name = "Søk"
+
+    def ready(self):
+        from . import receivers  # noqa: F401

@@ -1,8 +1,47 @@
-"""The embedded search backend: runs in the portal's own database, no service needed."""
+"""The embedded search backend: searches the index tables in the portal's own database
+(SQLite or PostgreSQL); no service needed. Scoring and facets follow ``sok.query``."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
 
 from django.db import connection
+from django.db.models import Count, Q
 
+from ..highlight import highlights
+from ..models import SearchDocument, SearchFacet, SearchTerm
+from ..query import Hit, ProfileQuery, SearchResult, score_terms
 from .base import BackendStatus, SearchBackend
+
+
+def filtered_documents(query: ProfileQuery):
+    docs = SearchDocument.objects.all()
+    if query.round_year is not None:
+        docs = docs.filter(round_year=query.round_year)
+    for dimension, values in sorted(query.filters.items()):
+        if values:
+            docs = docs.filter(
+                pk__in=SearchFacet.objects.filter(dimension=dimension, value__in=values).values(
+                    "document_id"
+                )
+            )
+    if query.capacity_min is not None:
+        docs = docs.filter(capacity__gte=query.capacity_min)
+    if query.result_min is not None:
+        docs = docs.filter(result__gte=query.result_min)
+    return docs
+
+
+def _order_key(query: ProfileQuery, score: float, row: dict):
+    name_key = (row["sort_name"], row["key"])
+    if query.sort == "capacity":
+        return (row["capacity"] is None, -(row["capacity"] or 0), *name_key)
+    if query.sort == "result":
+        return (row["result"] is None, -(row["result"] or 0), *name_key)
+    if query.sort == "name":
+        return name_key
+    return (-score, *name_key)
 
 
 class DatabaseBackend(SearchBackend):
@@ -15,3 +54,68 @@ class DatabaseBackend(SearchBackend):
         except Exception as exc:  # any driver error means the backend cannot answer
             return BackendStatus(False, f"databasen svarer ikke: {exc.__class__.__name__}")
         return BackendStatus(True, "database")
+
+    def search(self, query: ProfileQuery) -> SearchResult:
+        started = time.perf_counter()
+        slots = query.slots()
+        docs = filtered_documents(query)
+        rows = {
+            row["id"]: row for row in docs.values("id", "key", "sort_name", "capacity", "result")
+        }
+        scores: dict[int, float] = {}
+        if slots:
+            exact = {t for slot in slots for t in slot.terms}
+            prefixes = {p for slot in slots for p in slot.prefixes}
+            condition = Q(term__in=exact)
+            for prefix in prefixes:
+                condition |= Q(term__startswith=prefix)
+            doc_terms: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+            for document_id, field_name, term in (
+                SearchTerm.objects.filter(condition, document__in=docs)
+                .values_list("document_id", "field", "term")
+                .iterator()
+            ):
+                doc_terms[document_id][field_name].add(term)
+            for document_id, terms in doc_terms.items():
+                score = score_terms(slots, terms)
+                if score > 0 and document_id in rows:
+                    scores[document_id] = score
+            matched = list(scores)
+        else:
+            matched = list(rows)
+        matched.sort(key=lambda pk: _order_key(query, scores.get(pk, 0.0), rows[pk]))
+        page_ids = matched[query.offset : query.offset + query.page_size]
+        payloads = dict(SearchDocument.objects.filter(pk__in=page_ids).values_list("id", "payload"))
+        hits = [
+            Hit(
+                key=rows[pk]["key"],
+                score=scores.get(pk, 0.0),
+                payload=payloads[pk],
+                highlights=highlights(payloads[pk], slots),
+            )
+            for pk in page_ids
+        ]
+        facets = self._facets(docs if not slots else matched)
+        elapsed = (time.perf_counter() - started) * 1000
+        return SearchResult(len(matched), hits, facets, self.name, engine_ms=elapsed)
+
+    def _facets(self, documents) -> dict[str, list[tuple[str, int]]]:
+        facet_rows = SearchFacet.objects.filter(document__in=documents)
+        if isinstance(documents, list):
+            facet_rows = SearchFacet.objects.filter(document_id__in=documents)
+        counts: dict[str, list[tuple[str, int]]] = defaultdict(list)
+        for row in (
+            facet_rows.values("dimension", "value")
+            .annotate(n=Count("document_id"))
+            .order_by("dimension", "-n", "value")
+        ):
+            counts[row["dimension"]].append((row["value"], row["n"]))
+        return dict(counts)
+
+    def index_documents(self, keys: list[str]) -> None:
+        """Nothing to do: the database index is written by ``sok.index`` itself."""
+
+    def rebuild(self, progress=None) -> int:
+        from ..index import rebuild_database_index
+
+        return rebuild_database_index(progress)

@@ -1,9 +1,50 @@
-"""The Elasticsearch backend (production): the official client, an index alias per document type."""
+"""The Elasticsearch backend (production): the official client and its DSL, one index alias
+per document type, rebuilt into a fresh index and swapped in without downtime.
 
-from elasticsearch import Elasticsearch
+Text arrives already analysed (``sok.analysis``), so the mapping uses only the core
+``whitespace`` analyzer; scoring uses constant-score clauses with the weights of
+``sok.query`` so the order matches the database backend exactly."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from elasticsearch import Elasticsearch, helpers
 from elasticsearch import exceptions as es_exceptions
+from elasticsearch.dsl import Q, Search
 
-from .base import BackendStatus, SearchBackend
+from ..documents import DIMENSIONS
+from ..highlight import highlights
+from ..models import SearchDocument
+from ..query import FIELD_WEIGHTS, PREFIX_FACTOR, Hit, ProfileQuery, SearchResult
+from .base import BackendStatus, SearchBackend, SearchUnavailable
+
+# Errors that mean "the engine cannot answer now": keep pending, fall back, say so.
+UNAVAILABLE = (
+    es_exceptions.ConnectionError,
+    es_exceptions.ConnectionTimeout,
+    es_exceptions.TransportError,
+    OSError,
+)
+
+MAPPING = {
+    "dynamic": "strict",
+    "properties": {
+        "key": {"type": "keyword"},
+        "round_year": {"type": "integer"},
+        "sort_name": {"type": "keyword"},
+        "capacity": {"type": "integer"},
+        "result": {"type": "float"},
+        "name_terms": {"type": "text", "analyzer": "whitespace", "norms": False},
+        "body_terms": {"type": "text", "analyzer": "whitespace", "norms": False},
+        "code_terms": {"type": "text", "analyzer": "whitespace", "norms": False},
+        **{f"f_{dimension}": {"type": "keyword"} for dimension in DIMENSIONS},
+        "payload": {"type": "object", "enabled": False},
+    },
+}
+SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
 
 
 class ElasticsearchBackend(SearchBackend):
@@ -11,14 +52,220 @@ class ElasticsearchBackend(SearchBackend):
 
     def __init__(self, url: str, timeout: float = 2.0):
         self.url = url
-        self.client = Elasticsearch(url, request_timeout=timeout, retry_on_timeout=False)
+        self.client = Elasticsearch(
+            url, request_timeout=timeout, retry_on_timeout=False, max_retries=0
+        )
+        self.alias = f"{settings.SOK_INDEX_PREFIX}-profiles"
+
+    # -- health ---------------------------------------------------------------------------
 
     def status(self) -> BackendStatus:
         try:
             health = self.client.cluster.health()
-        except (es_exceptions.ConnectionError, es_exceptions.TransportError, OSError) as exc:
+        except UNAVAILABLE as exc:
             return BackendStatus(False, f"Elasticsearch svarer ikke: {exc.__class__.__name__}")
         except es_exceptions.ApiError as exc:
             return BackendStatus(False, f"Elasticsearch-feil: {exc.meta.status}")
         colour = health.get("status")
         return BackendStatus(colour in {"green", "yellow"}, f"elasticsearch ({colour})")
+
+    # -- documents ------------------------------------------------------------------------
+
+    @staticmethod
+    def to_source(document: SearchDocument, terms, facets) -> dict:
+        source = {
+            "key": document.key,
+            "round_year": document.round_year,
+            "sort_name": document.sort_name,
+            "capacity": document.capacity,
+            "result": float(document.result) if document.result is not None else None,
+            "payload": document.payload,
+        }
+        for field_name in FIELD_WEIGHTS:
+            source[f"{field_name}_terms"] = " ".join(sorted(terms.get(field_name, ())))
+        for dimension in DIMENSIONS:
+            source[f"f_{dimension}"] = sorted(facets.get(dimension, ()))
+        return source
+
+    def _actions(self, documents, index: str):
+        documents = list(documents)
+        ids = [d.pk for d in documents]
+        terms: dict[int, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+        facets: dict[int, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+        from ..models import SearchFacet, SearchTerm
+
+        for doc_id, field_name, term in SearchTerm.objects.filter(document_id__in=ids).values_list(
+            "document_id", "field", "term"
+        ):
+            terms[doc_id][field_name].add(term)
+        for doc_id, dimension, value in SearchFacet.objects.filter(document_id__in=ids).values_list(
+            "document_id", "dimension", "value"
+        ):
+            facets[doc_id][dimension].add(value)
+        for document in documents:
+            yield {
+                "_op_type": "index",
+                "_index": index,
+                "_id": document.key,
+                "_source": self.to_source(document, terms[document.pk], facets[document.pk]),
+            }
+
+    def ensure_index(self) -> str:
+        """The index behind the alias, creating a first one if there is none."""
+        try:
+            aliases = self.client.indices.get_alias(name=self.alias)
+            return next(iter(aliases))
+        except es_exceptions.NotFoundError:
+            index = self._new_index_name()
+            self.client.indices.create(index=index, mappings=MAPPING, settings=SETTINGS)
+            self.client.indices.put_alias(index=index, name=self.alias)
+            return index
+        except UNAVAILABLE as exc:
+            raise SearchUnavailable(str(exc)) from exc
+
+    def _new_index_name(self) -> str:
+        stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d%H%M%S%f")
+        return f"{self.alias}-{stamp}"
+
+    def index_documents(self, keys: list[str]) -> None:
+        try:
+            self.ensure_index()
+            documents = SearchDocument.objects.filter(key__in=keys)
+            present = {d.key for d in documents}
+            actions = list(self._actions(documents, self.alias))
+            actions += [
+                {"_op_type": "delete", "_index": self.alias, "_id": key}
+                for key in keys
+                if key not in present
+            ]
+            helpers.bulk(self.client, actions, raise_on_error=False, refresh=False)
+        except UNAVAILABLE as exc:
+            raise SearchUnavailable(str(exc)) from exc
+
+    def rebuild(self, progress=None, batch_size: int = 500) -> int:
+        """Index everything into a new index, then move the alias in one atomic step. Searches
+        go to the old index until the swap; updates made meanwhile are re-sent after it."""
+        started = datetime.datetime.now(datetime.UTC)
+        new_index = self._new_index_name()
+        try:
+            self.client.indices.create(
+                index=new_index, mappings=MAPPING, settings={**SETTINGS, "refresh_interval": "-1"}
+            )
+            count = 0
+            queryset = SearchDocument.objects.order_by("pk")
+            last_pk = 0
+            while True:
+                batch = list(queryset.filter(pk__gt=last_pk)[:batch_size])
+                if not batch:
+                    break
+                helpers.bulk(self.client, self._actions(batch, new_index), refresh=False)
+                count += len(batch)
+                last_pk = batch[-1].pk
+                if progress:
+                    progress(len(batch))
+            self.client.indices.put_settings(index=new_index, settings={"refresh_interval": "1s"})
+            self.client.indices.refresh(index=new_index)
+            try:
+                old = list(self.client.indices.get_alias(name=self.alias))
+            except es_exceptions.NotFoundError:
+                old = []
+            actions = [{"remove": {"index": index, "alias": self.alias}} for index in old]
+            actions.append({"add": {"index": new_index, "alias": self.alias}})
+            self.client.indices.update_aliases(actions=actions)
+            changed = list(
+                SearchDocument.objects.filter(updated_at__gte=started).values_list("key", flat=True)
+            )
+            if changed:
+                self.index_documents(changed)
+            for index in old:
+                self.client.indices.delete(index=index)
+            self.client.indices.refresh(index=self.alias)
+            return count
+        except UNAVAILABLE as exc:
+            raise SearchUnavailable(str(exc)) from exc
+
+    def refresh(self) -> None:
+        self.client.indices.refresh(index=self.alias)
+
+    # -- search ---------------------------------------------------------------------------
+
+    def _search(self, query: ProfileQuery, slots) -> Search:
+        search = Search(using=self.client, index=self.alias)
+        filters = []
+        if query.round_year is not None:
+            filters.append(Q("term", round_year=query.round_year))
+        for dimension, values in sorted(query.filters.items()):
+            if values:
+                filters.append(Q("terms", **{f"f_{dimension}": list(values)}))
+        if query.capacity_min is not None:
+            filters.append(Q("range", capacity={"gte": query.capacity_min}))
+        if query.result_min is not None:
+            filters.append(Q("range", result={"gte": float(query.result_min)}))
+        should = []
+        for slot in slots:
+            for field_name, weight in FIELD_WEIGHTS.items():
+                field_path = f"{field_name}_terms"
+                exact = Q("bool", should=[Q("term", **{field_path: t}) for t in slot.terms])
+                should.append(Q("constant_score", filter=exact, boost=weight))
+                if slot.prefixes:
+                    prefix = Q(
+                        "bool", should=[Q("prefix", **{field_path: p}) for p in slot.prefixes]
+                    )
+                    should.append(Q("constant_score", filter=prefix, boost=weight * PREFIX_FACTOR))
+        if should:
+            search = search.query(Q("bool", filter=filters, should=should, minimum_should_match=1))
+        else:
+            search = search.query(Q("bool", filter=filters))
+        for dimension in DIMENSIONS:
+            search.aggs.bucket(dimension, "terms", field=f"f_{dimension}", size=2000)
+        name = [{"sort_name": "asc"}, {"key": "asc"}]
+        sorts = {
+            "capacity": [{"capacity": {"order": "desc", "missing": "_last"}}, *name],
+            "result": [{"result": {"order": "desc", "missing": "_last"}}, *name],
+            "name": name,
+            "relevance": [{"_score": "desc"}, *name] if slots else name,
+        }
+        search = search.sort(*sorts[query.sort])
+        search = search.extra(track_total_hits=True, track_scores=True)
+        return search[query.offset : query.offset + query.page_size]
+
+    def search(self, query: ProfileQuery) -> SearchResult:
+        slots = query.slots()
+        try:
+            response = self._search(query, slots).execute()
+        except UNAVAILABLE as exc:
+            raise SearchUnavailable(str(exc)) from exc
+        except es_exceptions.NotFoundError as exc:
+            raise SearchUnavailable("indeksen finnes ikke ennå") from exc
+        hits = []
+        for hit in response.hits:
+            payload = hit.payload.to_dict() if hasattr(hit.payload, "to_dict") else hit.payload
+            hits.append(
+                Hit(
+                    key=hit.key,
+                    score=float(hit.meta.score or 0.0) if slots else 0.0,
+                    payload=payload,
+                    highlights=highlights(payload, slots),
+                )
+            )
+        facets = {}
+        for dimension in DIMENSIONS:
+            buckets = getattr(response.aggregations, dimension).buckets
+            if buckets:
+                facets[dimension] = [(b.key, b.doc_count) for b in buckets]
+        return SearchResult(
+            count=response.hits.total.value,
+            hits=hits,
+            facets=facets,
+            backend=self.name,
+            engine_ms=float(response.took),
+        )
+
+    def delete_all_indices(self) -> None:
+        """For tests: remove every index of this prefix."""
+        try:
+            indices = self.client.indices.get(index=f"{self.alias}-*")
+        except es_exceptions.NotFoundError:
+            return
+        for index in indices:
+            self.client.indices.delete(index=index)

@@ -1,0 +1,121 @@
+"""Keeping the database index current: one document per municipality and round, rebuilt from
+the latest submitted version whenever the workflow says something changed. Elasticsearch is
+told afterwards (``sok.sync``), from a pending list written in the same transaction."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+
+from skjema.models import MunicipalityProfile
+from skjema.models.submissions import SUBMITTED_STATES
+
+from .documents import DocumentData, _Lookups, build, document_key, indexable_profiles
+from .models import PendingIndexUpdate, SearchDocument, SearchFacet, SearchTerm
+
+
+def _mirror_enabled() -> bool:
+    return settings.SOK_BACKEND == "elasticsearch"
+
+
+def _write(doc: DocumentData) -> SearchDocument:
+    document, _ = SearchDocument.objects.update_or_create(
+        key=doc.key,
+        defaults={
+            "round_year": doc.round_year,
+            "municipality": doc.municipality,
+            "county": doc.submission.county,
+            "submission_id": doc.submission.pk,
+            "version_number": doc.version.number,
+            "status": doc.submission.status,
+            "sort_name": doc.payload["municipality"]["name"].lower(),
+            "capacity": doc.capacity,
+            "result": doc.result,
+            "last_change": doc.version.created_at,
+            "payload": doc.payload,
+        },
+    )
+    document.terms.all().delete()
+    document.facets.all().delete()
+    SearchTerm.objects.bulk_create(
+        SearchTerm(document=document, field=field_name, term=term)
+        for field_name, terms in doc.terms.items()
+        for term in sorted(terms)
+    )
+    SearchFacet.objects.bulk_create(
+        SearchFacet(document=document, dimension=dimension, value=value[:100])
+        for dimension, values in doc.facets.items()
+        for value in sorted(values)
+    )
+    return document
+
+
+def _mark_pending(keys) -> None:
+    if not _mirror_enabled():
+        return
+    for key in keys:
+        PendingIndexUpdate.objects.get_or_create(key=key)
+
+
+@transaction.atomic
+def refresh_profile(profile: MunicipalityProfile, lookups=None) -> str:
+    """Index the profile's latest submitted version, or remove it if it has none. Returns the
+    document key; Elasticsearch gets it after commit (or later, if it is down)."""
+    profile = MunicipalityProfile.objects.select_related("round", "county", "municipality").get(
+        pk=profile.pk
+    )
+    key = document_key(profile.round.year, profile.municipality.number)
+    version = profile.versions.order_by("-number").first()
+    if profile.status in SUBMITTED_STATES and version is not None:
+        _write(build(profile, version, lookups))
+    else:
+        SearchDocument.objects.filter(key=key).delete()
+    _mark_pending([key])
+    transaction.on_commit(lambda: push_pending([key]))
+    return key
+
+
+def rebuild_database_index(progress=None) -> int:
+    """Rebuild every document from the versions. Each document is replaced in its own small
+    transaction, so searching keeps working during a rebuild."""
+    lookups = _Lookups()
+    keys = []
+    profiles = list(indexable_profiles())
+    for profile in profiles:
+        version = profile.versions.order_by("-number").first()
+        if version is None:
+            continue
+        with transaction.atomic():
+            keys.append(_write(build(profile, version, lookups)).key)
+        if progress:
+            progress(1)
+    stale = SearchDocument.objects.exclude(key__in=keys)
+    with transaction.atomic():
+        stale.delete()
+    return len(keys)
+
+
+def push_pending(keys=None) -> int:
+    """Send pending documents to Elasticsearch; keep them pending if it cannot be reached.
+    Returns how many were sent."""
+    if not _mirror_enabled():
+        return 0
+    from .backends import get_backend
+    from .backends.base import SearchUnavailable
+
+    pending = PendingIndexUpdate.objects.all()
+    if keys is not None:
+        pending = pending.filter(key__in=keys)
+    batch = list(pending.values_list("key", flat=True)[:1000])
+    if not batch:
+        return 0
+    try:
+        get_backend().index_documents(batch)
+    except SearchUnavailable as exc:
+        PendingIndexUpdate.objects.filter(key__in=batch).update(last_error=str(exc)[:255])
+        for update in PendingIndexUpdate.objects.filter(key__in=batch):
+            update.attempts += 1
+            update.save(update_fields=["attempts"])
+        return 0
+    PendingIndexUpdate.objects.filter(key__in=batch).delete()
+    return len(batch)

@@ -1,0 +1,120 @@
+"""The backend contract: the same queries on the database backend and on Elasticsearch give the
+same hits, the same order where the ranking is defined, and the same facet counts."""
+
+from decimal import Decimal
+
+import pytest
+
+from sok.query import ProfileQuery
+from sok.service import search_profiles
+
+pytestmark = pytest.mark.django_db
+
+
+def run(**kwargs):
+    query = ProfileQuery(round_year=2027, **kwargs)
+    return search_profiles(query)
+
+
+def numbers(result):
+    return [hit.payload["municipality"]["number"] for hit in result.hits]
+
+
+CASES = [
+    # (query, expected municipality numbers in order, or a set when only membership is defined)
+    ({"sort": "name"}, ["4012", "0301", "4001", "4003"]),
+    ({"text": "helse"}, {"4003", "0301"}),  # compound: helsefagarbeider, helsesektoren
+    ({"text": "helsearbeider"}, {"4003"}),  # synonym of helsefagarbeider
+    ({"text": "sykepleie"}, ["0301"]),  # stemming: sykepleiere
+    ({"text": "Porsgrunn"}, ["4001"]),
+    ({"text": "porsgrunn bamble"}, {"4001", "4012"}),
+    ({"text": "bygg"}, ["4001"]),  # Byggearbeidere, byggebransjen
+    ({"text": "språkpraksis"}, ["4001"]),
+    ({"text": "ingenting-som-finnes"}, []),
+    ({"filters": {"occupation": ["5"]}}, {"4003"}),  # major group finds its sub-major 53
+    ({"filters": {"occupation": ["53"]}}, {"4003"}),
+    ({"filters": {"programme": ["HS"]}}, {"4003", "0301"}),
+    ({"filters": {"programme": ["BABAT1----"]}}, {"4001"}),
+    ({"filters": {"county": ["03"]}}, {"0301"}),
+    ({"filters": {"takes_minors": ["yes"]}}, {"4003", "0301"}),
+    ({"filters": {"wants_to_settle": ["no"]}}, {"4012"}),
+    ({"filters": {"offer_kind": ["norwegian"]}}, {"4001"}),
+    ({"filters": {"cooperation": ["4003"]}}, {"4001"}),
+    ({"filters": {"household_type": ["family"]}}, {"4003", "0301"}),
+    ({"filters": {"status": ["accepted"]}}, {"4003"}),
+    ({"filters": {"status": ["returned"]}}, {"0301"}),
+    ({"capacity_min": 20}, {"4003", "0301"}),
+    ({"result_min": Decimal("60")}, {"4003"}),
+    ({"sort": "capacity"}, ["0301", "4003", "4001", "4012"]),
+    ({"sort": "result"}, ["4003", "0301", "4012", "4001"]),  # no result: by name
+    ({"text": "helse", "filters": {"county": ["40"]}}, {"4003"}),
+]
+
+
+def test_hits(backend, subtests):
+    for params, expected in CASES:
+        with subtests.test(msg=str(params)):
+            result = run(**params)
+            found = numbers(result)
+            if isinstance(expected, set):
+                assert set(found) == expected
+            else:
+                assert found == expected
+            assert result.count == len(found)
+            assert "4005" not in found  # the draft
+
+
+def test_relevance_order_is_defined_and_name_breaks_ties(backend):
+    result = run(text="helsefagarbeider Oslo")
+    # Oslo matches the name (weight 4); Skien matches helsefagarbeider in the text.
+    assert numbers(result)[0] == "0301"
+    scores = [hit.score for hit in result.hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_facets_count_the_filtered_result(backend):
+    result = run(filters={"county": ["40"]})
+    facets = result.facets
+    assert dict(facets["county"]) == {"40": 3}
+    assert dict(facets["status"]) == {"accepted": 1, "submitted": 2}
+    assert dict(facets["takes_minors"]) == {"yes": 1, "no": 2}
+    assert dict(facets["occupation"]) == {"5": 1, "53": 1, "7": 1, "71": 1}
+    assert dict(facets["cooperation"]) == {"4003": 1}
+
+
+def test_highlights_explain_the_match(backend):
+    result = run(text="helse")
+    skien = next(h for h in result.hits if h.payload["municipality"]["number"] == "4003")
+    joined = " ".join(h["html"] for h in skien.highlights)
+    assert "<mark>" in joined and "helse" in joined.lower()
+
+
+def test_pagination(backend):
+    first = run(sort="name", page=1, page_size=2)
+    second = run(sort="name", page=2, page_size=2)
+    assert first.count == second.count == 4
+    assert numbers(first) + numbers(second) == ["4012", "0301", "4001", "4003"]
+
+
+def test_absurd_input_never_fails(backend):
+    for text in ["helse " * 2000, "\x00\x07 helse", '"(unclosed AND OR * ? ~ ^ [', "æøå ÆØÅ", "  "]:
+        assert run(text=text).count >= 0
+
+
+def test_both_backends_agree(search_data, settings, elasticsearch_backend):
+    """Run the whole case list on both and compare everything, including facet counts."""
+    from sok.backends.database import DatabaseBackend
+    from sok.index import rebuild_database_index
+
+    rebuild_database_index()
+    elasticsearch_backend.rebuild()
+    for params, _expected in CASES:
+        query = ProfileQuery(round_year=2027, **params)
+        db = DatabaseBackend().search(query)
+        es = elasticsearch_backend.search(query)
+        assert [h.key for h in db.hits] == [h.key for h in es.hits], params
+        assert db.count == es.count, params
+        normalise = lambda facets: {k: sorted(v) for k, v in facets.items()}  # noqa: E731
+        assert normalise(db.facets) == normalise(es.facets), params
+        assert [h.highlights for h in db.hits] == [h.highlights for h in es.hits], params
+        assert [h.score for h in db.hits] == [h.score for h in es.hits], params
