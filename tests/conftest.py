@@ -6,6 +6,8 @@ import pytest
 
 from portal.accounts.models import Role
 
+pytest_plugins = ["tests.fixtures.skjema"]
+
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 

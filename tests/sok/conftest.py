@@ -8,13 +8,7 @@ import pytest
 from skjema import services
 from skjema.models import MunicipalityProfile
 from tests.conftest import require_service
-from tests.skjema.conftest import (  # noqa: F401 (fixtures re-used here)
-    COMPLETE_CAPACITY,
-    OFFER,
-    current_round,
-    fill_profile,
-    opened,
-)
+from tests.fixtures.skjema import COMPLETE_CAPACITY, OFFER, fill_profile
 
 ES_URL = os.environ.get("ELASTICSEARCH_URL") or os.environ.get(
     "TEST_ELASTICSEARCH_URL", "http://127.0.0.1:9200"
@@ -52,7 +46,7 @@ def _upper(code):
 
 
 @pytest.fixture
-def search_data(opened, users):  # noqa: F811
+def search_data(opened, users):
     """Five Telemark and Oslo profiles in different states; Notodden stays a draft."""
     imdi, telemark, oslo = users["imdi"], users["fylke_b"], users["fylke_a"]
 
