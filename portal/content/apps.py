@@ -5,3 +5,6 @@ class ContentConfig(AppConfig):
     name = "portal.content"
     label = "content"
     verbose_name = "Innhold"
+
+    def ready(self):
+        from . import signals  # noqa: F401
