@@ -1,5 +1,6 @@
 """Keep role groups in place after migrate, and each user's groups in step with their role."""
 
+from django.db import connections
 from django.db.models.signals import post_migrate, post_save
 from django.dispatch import receiver
 
@@ -14,6 +15,10 @@ def _sync_groups_on_save(sender, instance, raw=False, **kwargs):
 
 
 @receiver(post_migrate)
-def _ensure_groups_after_migrate(sender, app_config=None, **kwargs):
-    if app_config is not None and app_config.label == "accounts":
+def _ensure_groups_after_migrate(sender, app_config=None, using="default", **kwargs):
+    if app_config is None or app_config.label != "accounts":
+        return
+    # A partial migrate (``migrate register``) still sends post_migrate for every app.
+    needed = {"auth_group", "auth_permission", "django_content_type"}
+    if needed <= set(connections[using].introspection.table_names()):
         ensure_role_groups()

@@ -103,11 +103,25 @@ def grant_editorial_permissions(home_page: Page) -> None:
                 )
 
 
+def retire_default_workflow() -> None:
+    """Wagtail installs a "Moderators approval" workflow on the root page, assigned to a group
+    the portal does not use; editors would be offered a submission nobody can approve. Only
+    minutes need moderation here (the workflow above)."""
+    from wagtail.models import Workflow, WorkflowPage
+
+    for workflow in Workflow.objects.filter(name="Moderators approval", active=True):
+        if not workflow.workflow_states.filter(status="in_progress").exists():
+            WorkflowPage.objects.filter(workflow=workflow).delete()
+            workflow.active = False
+            workflow.save(update_fields=["active"])
+
+
 def ensure_editorial_setup() -> None:
     """Everything above that the current page tree allows; safe to run at any time."""
     from .models import HomePage
 
     ensure_minutes_workflow()
+    retire_default_workflow()
     for home_page in HomePage.objects.all():
         grant_editorial_permissions(home_page)
     for meeting_index in MeetingIndexPage.objects.all():

@@ -272,3 +272,204 @@ class ProgrammeArea(models.Model):
 
     def __str__(self):
         return f"{self.level} {self.name} ({self.code})"
+
+
+# --- statistics (IMDi) -------------------------------------------------------------------------
+
+
+class Indicator(models.Model):
+    """A statistical measure with one unit, e.g. «Anmodning om bosetting» in persons.
+
+    The same measure in persons and in per cent are two indicators (``anmodning`` and
+    ``anmodning_prosent``): a value's meaning depends on its unit, and sums only make sense for
+    persons. Imports find an indicator by its name and unit, as the source file writes them.
+    """
+
+    class Unit(models.TextChoices):
+        PERSONS = "persons", _("personer")
+        PERCENT = "percent", _("prosent")
+
+    code = models.SlugField(
+        _("kode"),
+        max_length=60,
+        unique=True,
+        help_text=_("Fast kode som API-et bruker, for eksempel «anmodning» eller «vedtak»."),
+    )
+    name = models.CharField(
+        _("navn"),
+        max_length=200,
+        help_text=_("Navnet som i kilden, for eksempel «Anmodning om bosetting»."),
+    )
+    unit = models.CharField(_("enhet"), max_length=10, choices=Unit.choices)
+    source = models.CharField(
+        _("kilde"),
+        max_length=200,
+        blank=True,
+        help_text=_("For eksempel «IMDi: bosatt og anmodede»."),
+    )
+    description = models.TextField(_("beskrivelse"), blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("rekkefølge"), default=100, help_text=_("Lavere tall vises først.")
+    )
+
+    class Meta:
+        ordering = ["position", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["name", "unit"], name="unique_indicator_name_unit")
+        ]
+        verbose_name = _("indikator")
+        verbose_name_plural = _("indikatorer")
+
+    def __str__(self):
+        return f"{self.name} ({self.get_unit_display()})"
+
+
+def codes_resolving_to(municipality: Municipality) -> set[int]:
+    """Ids of ``municipality`` and of every code whose numbers count as its history.
+
+    Followed backwards from ``municipality``: codes whose ``current`` (SSB's grouping) is it, and
+    predecessors by renumbering or merger (``CodeChange``). A split predecessor is followed only
+    through ``current``, so its numbers belong to one successor and are never counted twice.
+    One query: the links form a small table.
+    """
+    links = (
+        Municipality.objects.filter(current__isnull=False)
+        .order_by()
+        .values_list("pk", "current_id")
+        .union(
+            CodeChange.objects.exclude(kind=CodeChange.Kind.SPLIT)
+            .order_by()
+            .values_list("predecessor_id", "successor_id"),
+            all=True,
+        )
+    )
+    earlier: dict[int, set[int]] = {}
+    for older, newer in links:
+        earlier.setdefault(newer, set()).add(older)
+    found, frontier = {municipality.pk}, [municipality.pk]
+    while frontier:
+        frontier = [older for pk in frontier for older in earlier.get(pk, ()) if older not in found]
+        found.update(frontier)
+    return found
+
+
+def _valid_in_year(municipality: Municipality, year: int) -> bool:
+    start, end = municipality.valid_from, municipality.valid_to
+    return (start is None or start.year <= year) and (end is None or end.year >= year)
+
+
+def _years_away(municipality: Municipality, year: int) -> int:
+    start, end = municipality.valid_from, municipality.valid_to
+    if start is not None and start.year > year:
+        return start.year - year
+    if end is not None and end.year < year:
+        return year - end.year
+    return 0
+
+
+class StatisticValueQuerySet(models.QuerySet):
+    def for_municipality(self, municipality: Municipality):
+        """Every value recorded under ``municipality`` or a code that resolves to it.
+
+        Raw rows: a year can appear under several codes. ``series_for`` combines them.
+        """
+        return self.filter(municipality_id__in=codes_resolving_to(municipality))
+
+    def series_for(self, municipality: Municipality, indicators=None) -> list["IndicatorSeries"]:
+        """Each indicator's values for today's ``municipality``, old codes included, once per year.
+
+        For each indicator and year, among the values recorded under the codes that resolve here:
+        1. an empty cell (missing) under one code gives way to a number or symbol under another;
+        2. the values recorded under a code that was in force that year win; several such codes
+           are the parts of a later merger (0104 Moss and 0136 Rygge in 2019), each kept once
+           with its own ``recorded_as``;
+        3. otherwise (IMDi back-cast the series onto a later code, like 3001 Halden for 1995)
+           the one value whose code is nearest in time is kept.
+        So the same people are never counted twice. Two queries.
+        """
+        rows = self.for_municipality(municipality).select_related("indicator", "municipality")
+        if indicators is not None:
+            rows = rows.filter(indicator__code__in=indicators)
+        grouped: dict[Indicator, dict[int, list[StatisticValue]]] = {}
+        for row in rows.order_by("indicator__position", "indicator__code", "year"):
+            grouped.setdefault(row.indicator, {}).setdefault(row.year, []).append(row)
+        series = []
+        for indicator, years in grouped.items():
+            values = []
+            for year, candidates in years.items():
+                values.extend(_preferred(year, candidates))
+            series.append(IndicatorSeries(indicator, values))
+        return series
+
+
+def _preferred(year: int, candidates: list["StatisticValue"]) -> list["StatisticValue"]:
+    informative = [row for row in candidates if row.status != StatisticValue.Status.MISSING]
+    candidates = informative or candidates
+    in_force = [row for row in candidates if _valid_in_year(row.municipality, year)]
+    if in_force:
+        return sorted(in_force, key=lambda row: row.municipality.number)
+    nearest = min(
+        candidates,
+        key=lambda row: (_years_away(row.municipality, year), row.municipality.number),
+    )
+    return [nearest]
+
+
+class StatisticValue(models.Model):
+    """One indicator's value for one municipality and year, on the code the source recorded it.
+
+    Values under historical codes stay on the historical municipality; reading a municipality's
+    series (``StatisticValue.objects.series_for``) brings them to today's municipality.
+    """
+
+    class Status(models.TextChoices):
+        VALUE = "value", _("tall")
+        NOT_APPLICABLE = "not_applicable", _("ikke aktuelt")  # "." in IMDi's and SSB's files
+        MISSING = "missing", _("mangler")  # an empty cell
+        SUPPRESSED = "suppressed", _("skjermet")  # ":" – withheld for confidentiality
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indikator"), on_delete=models.PROTECT, related_name="values"
+    )
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("kommune"),
+        on_delete=models.PROTECT,
+        related_name="statistic_values",
+        help_text=_("Kommunenummeret verdien er oppført på i kilden, også historiske."),
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    value = models.DecimalField(_("verdi"), max_digits=15, decimal_places=8, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices)
+
+    objects = StatisticValueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indicator", "municipality", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "municipality", "year"], name="unique_statistic_value"
+            ),
+            models.CheckConstraint(
+                condition=(Q(status="value") & Q(value__isnull=False))
+                | (~Q(status="value") & Q(value__isnull=True)),
+                name="statistic_value_iff_status_value",
+            ),
+        ]
+        verbose_name = _("statistikkverdi")
+        verbose_name_plural = _("statistikkverdier")
+
+    def __str__(self):
+        shown = self.value if self.status == self.Status.VALUE else self.get_status_display()
+        return f"{self.indicator.code} {self.municipality.number} {self.year}: {shown}"
+
+
+class IndicatorSeries:
+    """An indicator with its combined values for one municipality (see ``series_for``)."""
+
+    def __init__(self, indicator: Indicator, values: list[StatisticValue]):
+        self.indicator = indicator
+        self.values = values
+
+    def __repr__(self):
+        return f"<IndicatorSeries {self.indicator.code}: {len(self.values)} values>"

@@ -65,3 +65,16 @@ def test_documents_endpoint(api, tree):
     response = api.get("/api/v2/documents/")
     assert response.status_code == 200
     assert response.json()["meta"]["total_count"] == 1
+
+
+def test_public_pages_are_readable_without_login(client, tree):
+    response = client.get("/api/v2/pages/?type=content.MeetingPage&fields=kind,starts_at")
+    assert response.status_code == 200
+    assert response.json()["meta"]["total_count"] >= 1
+
+
+def test_wagtail_default_workflow_is_retired(db):
+    from wagtail.models import Workflow
+
+    assert not Workflow.objects.filter(name="Moderators approval", active=True).exists()
+    assert Workflow.objects.filter(name="Godkjenning av referat", active=True).exists()
