@@ -148,8 +148,8 @@ def login(page):
         page.goto("/logg-inn/")
         page.get_by_label("Brukernavn").fill(username)
         page.get_by_label("Passord").fill(DEMO_PASSWORD)
-        page.get_by_role("button", name="Logg inn").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Logg inn").click()
         assert page.get_by_role("button", name="Logg ut").is_visible(), page.content()[:2000]
 
     return _login
