@@ -15,6 +15,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from portal.register.models import Municipality, Occupation, ProgrammeArea
@@ -64,7 +65,8 @@ class Section:
 
     def field_label(self, name: str, kind: str) -> str:
         model = self.row_model or (MunicipalityProfile if kind == "profile" else CountySubmission)
-        return str(model._meta.get_field(name).verbose_name).capitalize()
+        # capfirst, not str.capitalize: that would lowercase the rest («Yrke (styrk-08)»).
+        return str(capfirst(model._meta.get_field(name).verbose_name))
 
     def model_field(self, name: str, kind: str):
         model = self.row_model or (MunicipalityProfile if kind == "profile" else CountySubmission)

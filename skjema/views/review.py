@@ -1,3 +1,560 @@
-"""IMDi pages: round dashboard, review of a submission, version comparison."""
+"""IMDi pages: round dashboard, review of a submission, version comparison, opening a round.
 
-urlpatterns = []
+Who may do what (rules in ``portal.accounts.rules``):
+- Following rounds (dashboard, a county's list, review pages) is for IMDi officers and
+  administrators, and read-only for KS readers, who take part in the county meetings and may read
+  everything submitted. County officers, editors and outsiders get 403. Drafts appear only as
+  numbers; a review page shows submitted versions, never the county's working copy.
+- Returning, accepting and reopening: ``rules.can_review`` (IMDi, administrators), through the
+  services; opening a round: ``rules.is_imdi``.
+- Versions and comparisons: any version of a submission in ``Submission.objects.visible_to``,
+  so a county officer may also compare the county's own versions; anything else is 404.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.accounts import rules
+from portal.register.models import County, Municipality
+
+from .. import services
+from ..dashboards import round_overview as build_overview
+from ..exceptions import InvalidTransition, NotAllowed, SkjemaError
+from ..models import ReviewComment, Round, Submission, Transition, Version
+from ..models.submissions import AWAITING_REVIEW_STATES, Status
+from ..review_forms import AcceptForm, ReopenForm, ReturnForm
+from ..sections import _Names, diff_section, display_value, sections_for
+
+
+def can_follow_rounds(user) -> bool:
+    """Read the dashboard and review pages: IMDi and administrators, and KS read-only."""
+    return rules.is_imdi(user) or rules.is_ks(user)
+
+
+def _require_follower(user) -> None:
+    if not can_follow_rounds(user):
+        raise PermissionDenied("Bare IMDi og KS har tilgang til oversikten over runden.")
+
+
+def _round_or_404(year: int) -> Round:
+    return get_object_or_404(Round.objects.select_related("structure"), year=year)
+
+
+# ---------------------------------------------------------------------------------------------
+# presenting a version's content
+
+
+@dataclass
+class ShownField:
+    label: str
+    value: str
+    url: str = ""
+    comments: list = field(default_factory=list)
+
+
+@dataclass
+class ShownRow:
+    label: str
+    fields: list[ShownField]
+
+
+@dataclass
+class ShownSection:
+    key: str
+    number: int
+    title: str
+    is_repeating: bool
+    fields: list[ShownField]
+    rows: list[ShownRow]
+    comments: list = field(default_factory=list)
+
+
+def _documents(data_list: list[dict]) -> dict[int, Any]:
+    """The county plans' uploaded documents, one query for every version shown."""
+    ids = {
+        (data.get("plans") or {}).get("plan_document") for data in data_list if data is not None
+    } - {None, ""}
+    if not ids:
+        return {}
+    from wagtail.documents import get_document_model
+
+    return {doc.pk: doc for doc in get_document_model().objects.filter(pk__in=ids)}
+
+
+def _shown_field(section, name, value, kind, names, documents) -> ShownField:
+    label = section.field_label(name, kind)
+    if name == "plan_document" and value:
+        document = documents.get(value)
+        if document is not None:
+            return ShownField(label, document.title, document.url)
+    return ShownField(label, display_value(section, name, value, kind, names))
+
+
+def present_version(data: dict, kind: str, names: _Names, documents=None) -> list[ShownSection]:
+    """A version's plain data as labelled display values, section by section."""
+    documents = documents or {}
+    shown = []
+    for section in sections_for(kind):
+        value = (data or {}).get(section.key)
+        fields, rows = [], []
+        if section.is_repeating:
+            for index, row in enumerate(value or []):
+                row_fields = [
+                    _shown_field(section, name, row.get(name), kind, names, documents)
+                    for name in section.fields
+                ]
+                label_value = row.get(section.row_label_field) if section.row_label_field else None
+                if label_value in (None, "", []):
+                    label = f"Rad {index + 1}"
+                else:
+                    label = display_value(
+                        section, section.row_label_field, label_value, kind, names
+                    )
+                rows.append(ShownRow(label, row_fields))
+        else:
+            fields = [
+                _shown_field(section, name, (value or {}).get(name), kind, names, documents)
+                for name in section.fields
+            ]
+        shown.append(
+            ShownSection(
+                section.key,
+                section.number,
+                str(section.title),
+                section.is_repeating,
+                fields,
+                rows,
+            )
+        )
+    return shown
+
+
+def version_diff(old: dict, new: dict, kind: str, names: _Names | None = None):
+    names = names or _Names()
+    return [
+        diff_section(
+            section, (old or {}).get(section.key), (new or {}).get(section.key), kind, names
+        )
+        for section in sections_for(kind)
+    ]
+
+
+def _label_comment(comment: ReviewComment, kind: str) -> None:
+    """Set ``label`` (section and field) and ``field_label`` for the templates."""
+    section = next((s for s in sections_for(kind) if s.key == comment.section), None)
+    comment.field_label = ""
+    if section is None:
+        comment.label = comment.section
+        return
+    comment.label = f"Del {section.number}: {section.title}"
+    if comment.field and comment.field in section.fields:
+        comment.field_label = section.field_label(comment.field, kind)
+        comment.label += f" – {comment.field_label}"
+
+
+def submission_title(submission: Submission) -> str:
+    if submission.kind == Submission.Kind.PROFILE:
+        return f"{submission.municipality.name} – kommuneprofil {submission.round.year}"
+    return f"{submission.county.name} – fylkets innspill {submission.round.year}"
+
+
+# ---------------------------------------------------------------------------------------------
+# dashboard
+
+
+@login_required
+@require_GET
+def round_overview(request, year: int):
+    _require_follower(request.user)
+    round_ = _round_or_404(year)
+    overview = build_overview(round_)
+    return render(
+        request,
+        "skjema/review/overview.html",
+        {
+            "round": round_,
+            "overview": overview,
+            "can_review": rules.can_review(request.user),
+            "can_open": rules.is_imdi(request.user)
+            and round_.status in {Round.Status.PLANNING, Round.Status.OPEN},
+        },
+    )
+
+
+@login_required
+@require_GET
+def round_county(request, year: int, county_number: str):
+    """Every submission of one county in the round, with its status and a way to review it."""
+    _require_follower(request.user)
+    round_ = _round_or_404(year)
+    county = get_object_or_404(County.objects.in_structure(round_.structure), number=county_number)
+    submissions = list(
+        Submission.objects.filter(round=round_, county=county)
+        .select_related("municipality")
+        .order_by("-kind", "municipality__number")  # "profile" > "county": the county first
+    )
+    return render(
+        request,
+        "skjema/review/county.html",
+        {"round": round_, "county": county, "submissions": submissions},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# review
+
+
+def _reviewable(request, year: int, submission_id: int) -> Submission:
+    _require_follower(request.user)
+    return get_object_or_404(
+        Submission.objects.visible_to(request.user).select_related(
+            "round", "county", "municipality"
+        ),
+        pk=submission_id,
+        round__year=year,
+    )
+
+
+def _review_context(request, submission: Submission, forms: dict | None = None) -> dict:
+    kind = submission.kind
+    versions = list(submission.versions.select_related("created_by").order_by("number"))
+    transitions = list(submission.transitions.select_related("by", "version").order_by("at", "id"))
+    comments = list(submission.review_comments.select_related("by", "version").order_by("at", "id"))
+    names = _Names()
+    latest = versions[-1] if versions else None
+    for previous, version in zip([None, *versions], versions, strict=False):
+        version.previous = previous
+    documents = _documents([v.data for v in versions[-2:]])
+
+    by_transition = defaultdict(list)
+    for comment in comments:
+        _label_comment(comment, kind)
+        by_transition[comment.transition_id].append(comment)
+    for transition in transitions:
+        transition.comment_list = by_transition.get(transition.pk, [])
+    # Comments made outside a return (none today) still show, under the history.
+    loose_comments = by_transition.get(None, [])
+
+    last_return = next(
+        (
+            t
+            for t in reversed(transitions)
+            if t.action in {Transition.Action.RETURN, Transition.Action.REOPEN}
+        ),
+        None,
+    )
+    returned_version = last_return.version if last_return else None
+    since_return = None
+    if returned_version is not None and latest is not None and returned_version.pk != latest.pk:
+        since_return = version_diff(returned_version.data, latest.data, kind, names)
+
+    content = present_version(latest.data, kind, names, documents) if latest else []
+    if last_return is not None:
+        for section in content:
+            section.comments = [c for c in last_return.comment_list if c.section == section.key]
+
+    can_review = rules.can_review(request.user)
+    forms = forms or {}
+    context = {
+        "submission": submission,
+        "title": submission_title(submission),
+        "round": submission.round,
+        "versions": versions,
+        "latest": latest,
+        "transitions": transitions,
+        "loose_comments": loose_comments,
+        "content": content,
+        "last_return": last_return,
+        "returned_version": returned_version,
+        "since_return": since_return,
+        "since_return_labels": (
+            (
+                f"Versjon {returned_version.number} ("
+                + ("returnert" if last_return.action == Transition.Action.RETURN else "gjenåpnet")
+                + ")",
+                f"Versjon {latest.number} (nyeste)",
+            )
+            if since_return is not None
+            else ("", "")
+        ),
+        "can_review": can_review,
+        "awaits_review": submission.status in AWAITING_REVIEW_STATES,
+        "is_accepted": submission.status == Status.ACCEPTED,
+    }
+    if can_review:
+        context["return_form"] = forms.get("return") or ReturnForm(kind=kind)
+        context["accept_form"] = forms.get("accept") or AcceptForm()
+        context["reopen_form"] = forms.get("reopen") or ReopenForm()
+        failed = next(iter(forms.values()), None)
+        context["failed_form"] = failed
+        context["error_summary"] = _error_summary(failed) if failed is not None else []
+    return context
+
+
+def _error_summary(form) -> list[tuple[str, str]]:
+    """(anchor, message) for every error, the non-field ones pointing at the first field."""
+    first = next(iter(form), None)
+    items = [(first.id_for_label if first else "", str(e)) for e in form.non_field_errors()]
+    for bound in form:
+        items += [(bound.id_for_label, f"{bound.label}: {error}") for error in bound.errors]
+    return items
+
+
+@login_required
+@require_GET
+def review(request, year: int, submission_id: int):
+    submission = _reviewable(request, year, submission_id)
+    return render(request, "skjema/review/review.html", _review_context(request, submission))
+
+
+_ACTIONS = {
+    "return": (
+        lambda request, submission: ReturnForm(request.POST, kind=submission.kind),
+        lambda submission, user, data: services.return_submission(
+            submission, user, reason=data["reason"], comments=data["comments"]
+        ),
+        "Innsendingen er returnert til fylket for retting.",
+    ),
+    "accept": (
+        lambda request, submission: AcceptForm(request.POST),
+        lambda submission, user, data: services.accept(submission, user, reason=data["reason"]),
+        "Innsendingen er godkjent.",
+    ),
+    "reopen": (
+        lambda request, submission: ReopenForm(request.POST),
+        lambda submission, user, data: services.reopen(submission, user, reason=data["reason"]),
+        "Innsendingen er gjenåpnet. Fylket kan rette og sende inn på nytt.",
+    ),
+}
+
+
+def _act(request, year: int, submission_id: int, action: str):
+    submission = _reviewable(request, year, submission_id)
+    if not rules.can_review(request.user):
+        raise PermissionDenied("Bare IMDi kan returnere, godkjenne og gjenåpne innsendinger.")
+    make_form, operation, success = _ACTIONS[action]
+    form = make_form(request, submission)
+    status = 400
+    if form.is_valid():
+        try:
+            operation(submission, request.user, form.cleaned_data)
+        except (InvalidTransition, NotAllowed) as exc:
+            # Nothing was written (each service is one transaction); the input is kept.
+            form.add_error(None, exc.message)
+            status = 409
+        else:
+            messages.success(request, success)
+            return redirect("skjema:review", year, submission.pk)
+    submission.refresh_from_db()
+    context = _review_context(request, submission, {action: form})
+    return render(request, "skjema/review/review.html", context, status=status)
+
+
+@login_required
+@require_POST
+def return_view(request, year: int, submission_id: int):
+    return _act(request, year, submission_id, "return")
+
+
+@login_required
+@require_POST
+def accept_view(request, year: int, submission_id: int):
+    return _act(request, year, submission_id, "accept")
+
+
+@login_required
+@require_POST
+def reopen_view(request, year: int, submission_id: int):
+    return _act(request, year, submission_id, "reopen")
+
+
+# ---------------------------------------------------------------------------------------------
+# versions and comparison
+
+
+def _visible_versions(user):
+    return Version.objects.filter(
+        submission__in=Submission.objects.visible_to(user)
+    ).select_related(
+        "submission__round", "submission__county", "submission__municipality", "created_by"
+    )
+
+
+def _version_label(version: Version) -> str:
+    """«Skien 2027, versjon 2»: the subject too, since versions of different municipalities
+    (or rounds) may be compared."""
+    submission = version.submission
+    subject = submission.municipality.name if submission.municipality_id else submission.county.name
+    return f"{subject} {submission.round.year}, versjon {version.number}"
+
+
+def _with_predecessors(municipality: Municipality) -> set[int]:
+    """The municipality and the codes it came from (e.g. 3101 Halden and 3001 Halden), so the
+    version list reaches across structure changes. A query per generation of history."""
+    found = {municipality.pk}
+    frontier = {municipality.pk}
+    for _generation in range(5):
+        frontier = (
+            set(
+                Municipality.objects.filter(successor_changes__successor__in=frontier).values_list(
+                    "pk", flat=True
+                )
+            )
+            - found
+        )
+        if not frontier:
+            break
+        found |= frontier
+    return found
+
+
+@login_required
+@require_GET
+def versions(request, submission_id: int):
+    """The versions of a submission and of the same municipality's (or county's) submissions in
+    other rounds, with links to compare them."""
+    visible = Submission.objects.visible_to(request.user)
+    submission = get_object_or_404(
+        visible.select_related("round", "county", "municipality"), pk=submission_id
+    )
+    if submission.kind == Submission.Kind.PROFILE:
+        related = visible.filter(
+            kind=submission.kind, municipality__in=_with_predecessors(submission.municipality)
+        )
+    else:
+        related = visible.filter(kind=submission.kind, county=submission.county)
+    version_list = list(
+        Version.objects.filter(submission__in=related)
+        .select_related(
+            "submission__round", "submission__county", "submission__municipality", "created_by"
+        )
+        .order_by("-submission__round__year", "-number")
+    )
+    # "Compare with the one before" in the list's order (newest first), across rounds too.
+    for index, version in enumerate(version_list):
+        version.previous = version_list[index + 1] if index + 1 < len(version_list) else None
+        version.label = _version_label(version)
+    return render(
+        request,
+        "skjema/review/versions.html",
+        {
+            "submission": submission,
+            "title": submission_title(submission),
+            "versions": version_list,
+            "can_follow": can_follow_rounds(request.user),
+        },
+    )
+
+
+@login_required
+@require_GET
+def compare_pick(request):
+    """The no-JavaScript target of the version list's form: two radio choices to a URL."""
+    try:
+        a_id, b_id = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
+    except ValueError:
+        messages.error(request, "Velg to versjoner å sammenligne: én i «Fra» og én i «Til».")
+        back = request.GET.get("innsending", "")
+        if back.isdigit():
+            return redirect("skjema:versions", int(back))
+        raise Http404("Ingen versjoner valgt.") from None
+    return redirect("skjema:compare", a_id, b_id)
+
+
+@login_required
+@require_GET
+def compare(request, a_id: int, b_id: int):
+    visible = _visible_versions(request.user)
+    old = get_object_or_404(visible, pk=a_id)
+    new = get_object_or_404(visible, pk=b_id)
+    context = {
+        "can_follow": can_follow_rounds(request.user),
+        "old": old,
+        "new": new,
+        "old_label": _version_label(old),
+        "new_label": _version_label(new),
+    }
+    if old.submission.kind != new.submission.kind:
+        context["error"] = (
+            "Versjonene er av ulik type (en kommuneprofil og et fylkesinnspill) og kan ikke "
+            "sammenlignes felt for felt."
+        )
+        return render(request, "skjema/review/compare.html", context, status=400)
+    context["diffs"] = version_diff(old.data, new.data, old.submission.kind)
+    return render(request, "skjema/review/compare.html", context)
+
+
+# ---------------------------------------------------------------------------------------------
+# opening a round
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def open_round(request, year: int):
+    if not rules.is_imdi(request.user):
+        raise PermissionDenied("Bare IMDi kan åpne en runde.")
+    round_ = _round_or_404(year)
+    if request.method == "POST":
+        try:
+            result = services.open_round(round_, request.user)
+        except SkjemaError as exc:
+            messages.error(request, exc.message)
+            return redirect("skjema:open-round", year)
+        messages.success(
+            request,
+            (
+                f"Runden {round_.year} er åpen. Opprettet {result['profiles']} kommuneprofiler og "
+                f"{result['county_submissions']} fylkesinnspill som utkast; "
+                f"{result['carried_forward']} kommuneprofiler er forhåndsutfylt fra tidligere "
+                "runder."
+            ),
+        )
+        return redirect("skjema:round-overview", year)
+    structure = round_.structure
+    municipalities = (
+        Municipality.objects.in_structure(structure).filter(county__isnull=False).count()
+    )
+    existing = Submission.objects.filter(round=round_).aggregate(
+        profiles=_count(Submission.Kind.PROFILE), counties=_count(Submission.Kind.COUNTY)
+    )
+    return render(
+        request,
+        "skjema/review/open_round.html",
+        {
+            "round": round_,
+            "can_open": round_.status in {Round.Status.PLANNING, Round.Status.OPEN},
+            "counties": round_.counties().count(),
+            "municipalities": municipalities,
+            "existing": existing,
+        },
+    )
+
+
+def _count(kind: str):
+    return Count("pk", filter=Q(kind=kind))
+
+
+urlpatterns = [
+    path("<int:year>/oversikt/", round_overview, name="round-overview"),
+    path("<int:year>/oversikt/fylke/<str:county_number>/", round_county, name="round-county"),
+    path("<int:year>/gjennomgang/<int:submission_id>/", review, name="review"),
+    path("<int:year>/gjennomgang/<int:submission_id>/returner/", return_view, name="review-return"),
+    path("<int:year>/gjennomgang/<int:submission_id>/godkjenn/", accept_view, name="review-accept"),
+    path("<int:year>/gjennomgang/<int:submission_id>/gjenapne/", reopen_view, name="review-reopen"),
+    path("<int:year>/apne/", open_round, name="open-round"),
+    path("versjoner/sammenlign/", compare_pick, name="compare-pick"),
+    path("versjoner/<int:a_id>/mot/<int:b_id>/", compare, name="compare"),
+    path("innsendinger/<int:submission_id>/versjoner/", versions, name="versions"),
+]
