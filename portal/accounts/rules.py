@@ -78,6 +78,11 @@ def can_review(user) -> bool:
     return is_imdi(user)
 
 
+def can_follow_rounds(user) -> bool:
+    """Read a round's overview and the review pages: IMDi and administrators, KS read-only."""
+    return is_imdi(user) or is_ks(user)
+
+
 def can_use_api(user) -> bool:
     return role_of(user) is not None
 

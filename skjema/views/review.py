@@ -38,13 +38,8 @@ from ..review_forms import AcceptForm, ReopenForm, ReturnForm
 from ..sections import _Names, diff_section, display_value, sections_for
 
 
-def can_follow_rounds(user) -> bool:
-    """Read the dashboard and review pages: IMDi and administrators, and KS read-only."""
-    return rules.is_imdi(user) or rules.is_ks(user)
-
-
 def _require_follower(user) -> None:
-    if not can_follow_rounds(user):
+    if not rules.can_follow_rounds(user):
         raise PermissionDenied("Bare IMDi og KS har tilgang til oversikten over runden.")
 
 
@@ -453,7 +448,7 @@ def versions(request, submission_id: int):
             "submission": submission,
             "title": submission_title(submission),
             "versions": version_list,
-            "can_follow": can_follow_rounds(request.user),
+            "can_follow": rules.can_follow_rounds(request.user),
         },
     )
 
@@ -480,7 +475,7 @@ def compare(request, a_id: int, b_id: int):
     old = get_object_or_404(visible, pk=a_id)
     new = get_object_or_404(visible, pk=b_id)
     context = {
-        "can_follow": can_follow_rounds(request.user),
+        "can_follow": rules.can_follow_rounds(request.user),
         "old": old,
         "new": new,
         "old_label": _version_label(old),
