@@ -76,8 +76,10 @@ def create_demo_users(password: str) -> list[DemoLogin]:
 
 def load_demo(password: str) -> dict:
     from portal.content.demo import build_demo_content
+    from skjema.demo import build_demo_skjema
 
     logins = create_demo_users(password)
     round_year = demo_round_year()
     content = build_demo_content(round_year)
-    return {"logins": logins, "round_year": round_year, "content": content}
+    skjema = build_demo_skjema(round_year)
+    return {"logins": logins, "round_year": round_year, "content": content, "skjema": skjema}

@@ -7,4 +7,5 @@ app_name = "skjema"
 urlpatterns = [
     path("", include(county.urlpatterns)),
     path("", include(review.urlpatterns)),
+    path("", include("skjema.views.spreadsheets")),
 ]

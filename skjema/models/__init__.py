@@ -2,6 +2,7 @@
 with their sections and repeating rows, and the workflow records (versions, transitions,
 review comments, the edit log)."""
 
+from .imports import PendingImport
 from .rounds import CountyShare, Round
 from .rows import (
     Cooperation,
@@ -25,6 +26,7 @@ __all__ = [
     "CountySubmission",
     "LabourNeed",
     "MunicipalityProfile",
+    "PendingImport",
     "QualificationOffer",
     "Recommendation",
     "ReviewComment",

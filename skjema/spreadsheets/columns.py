@@ -1,0 +1,371 @@
+"""What the spreadsheets hold: one sheet per profile section, one column per field, and how a
+value is written to a cell and read back from one.
+
+Codes (municipality numbers, STYRK and Udir codes, row ids) are always text. Reading refuses a
+number, a date or a formula where text is expected instead of guessing what it meant: Excel turns
+«0301» into 301, and 301 must not silently become another municipality."""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import models
+
+from portal.register.models import Municipality, Occupation, ProgrammeArea
+
+from ..models import MunicipalityProfile
+from ..sections import PROFILE_SECTIONS, Section, reference
+
+GUIDE_SHEET = "Veiledning"
+SHEET_NAMES = {
+    "qualification": "Kvalifiseringstilbud",
+    "upper_secondary": "Videregående opplæring",
+    "cooperation": "Interkommunalt samarbeid",
+    "labour": "Arbeidskraftbehov",
+    "capacity": "Kapasitet",
+}
+MUNICIPALITY_LABEL = "Kommunenummer"
+NAME_LABEL = "Kommune"
+UID_LABEL = "Rad-ID"
+TEXT_FORMAT = "@"
+YES, NO = "Ja", "Nei"
+# Bounds that keep numbers inside every database's integer column and inside reason.
+MAX_COUNT = 1_000_000
+YEAR_RANGE = (1990, 2100)
+# Characters a spreadsheet program may read as the start of a formula (OWASP "CSV injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+TEXT, INTEGER, DECIMAL, BOOLEAN, CHOICE, CHOICES, CODE, MUNICIPALITIES = (
+    "text",
+    "integer",
+    "decimal",
+    "boolean",
+    "choice",
+    "choices",
+    "code",
+    "municipalities",
+)
+REGISTER_NAMES = {
+    Occupation: "STYRK-08-kode",
+    ProgrammeArea: "programområdekode",
+    Municipality: "kommunenummer",
+}
+
+
+class CellError(ValueError):
+    """A cell's value cannot be used; the message (Norwegian) says why and what to write."""
+
+
+def capitalized(label) -> str:
+    label = str(label)
+    return label[:1].upper() + label[1:]
+
+
+def header_key(value) -> str:
+    """Headers are matched ignoring case and spacing, so «Yrke (STYRK-08)» equals «yrke (styrk-08)»."""
+    return " ".join(str(value or "").split()).casefold()
+
+
+def neutralise(value: Any) -> Any:
+    """Text that a spreadsheet program would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    label: str
+    kind: str
+    choices: tuple[tuple[str, str], ...] = ()
+    nullable: bool = True
+    max_length: int | None = None
+    register: type[models.Model] | None = None
+    is_year: bool = False
+
+    @property
+    def is_text_cell(self) -> bool:
+        return self.kind not in {INTEGER, DECIMAL}
+
+    @property
+    def labels(self) -> list[str]:
+        return [label for _code, label in self.choices]
+
+
+def _column(section: Section, name: str) -> Column:
+    model_field = section.model_field(name, "profile")
+    label = capitalized(model_field.verbose_name)
+    if name == "household_types":
+        return Column(name, label, CHOICES, _choices(MunicipalityProfile.HouseholdType.choices))
+    ref = reference(model_field)
+    if ref and model_field.many_to_many:
+        return Column(name, label, MUNICIPALITIES, register=ref[0])
+    if ref:
+        return Column(name, label, CODE, register=ref[0])
+    if model_field.choices:
+        return Column(name, label, CHOICE, _choices(model_field.choices))
+    if isinstance(model_field, models.BooleanField):
+        return Column(name, label, BOOLEAN, nullable=model_field.null)
+    if isinstance(model_field, models.DecimalField):
+        return Column(name, label, DECIMAL)
+    if isinstance(model_field, models.IntegerField):
+        return Column(name, label, INTEGER, is_year=name.endswith("_year"))
+    return Column(name, label, TEXT, max_length=getattr(model_field, "max_length", None))
+
+
+def _choices(choices) -> tuple[tuple[str, str], ...]:
+    return tuple((str(code), str(label)) for code, label in choices if code != "")
+
+
+def columns_for(section: Section) -> list[Column]:
+    return list(_columns(section.key))
+
+
+@functools.cache
+def _columns(key: str) -> tuple[Column, ...]:
+    section = next(s for s in PROFILE_SECTIONS if s.key == key)
+    return tuple(_column(section, name) for name in section.fields)
+
+
+def profile_sections() -> tuple[Section, ...]:
+    return PROFILE_SECTIONS
+
+
+def section_for_sheet(title: str) -> Section | None:
+    wanted = header_key(title)
+    for section in PROFILE_SECTIONS:
+        if header_key(SHEET_NAMES[section.key]) == wanted:
+            return section
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# writing
+
+
+def cell_value(column: Column, value: Any) -> Any:
+    """Plain data (codes) -> what the county workbook shows (labels, Ja/Nei, lists as text)."""
+    if value is None or value == "" or value == []:
+        return None
+    if column.kind == BOOLEAN:
+        return YES if value else NO
+    if column.kind == CHOICE:
+        return dict(column.choices).get(value, value)
+    if column.kind == CHOICES:
+        labels = dict(column.choices)
+        return ", ".join(labels.get(code, code) for code in value)
+    if column.kind == MUNICIPALITIES:
+        return ", ".join(value)
+    if column.kind == DECIMAL:
+        return Decimal(str(value))
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# reading
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def _number_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _refuse_dates(value) -> None:
+    if isinstance(value, datetime.datetime | datetime.date | datetime.time):
+        shown = value.strftime("%d.%m.%Y") if hasattr(value, "year") else str(value)
+        raise CellError(
+            f"Regnearket har gjort verdien om til en dato ({shown}). Formater cellen som tekst "
+            "og skriv verdien på nytt."
+        )
+
+
+def read_municipality_number(value) -> str:
+    """A municipality number: text of four digits. A number (301 or 3801) is refused."""
+    _refuse_dates(value)
+    if _is_number(value):
+        shown = _number_text(value)
+        example = shown.zfill(4) if shown.isdigit() and len(shown) <= 4 else "0301"
+        raise CellError(
+            f"{shown} er et tall; skriv kommunenummeret som tekst med fire sifre, "
+            f"f.eks. «{example}»."
+        )
+    text = str(value or "").strip()
+    if not re.fullmatch(r"\d{4}", text):
+        raise CellError(
+            f"«{text}» er ikke et kommunenummer; skriv det som tekst med fire sifre, f.eks. «0301»."
+        )
+    return text
+
+
+def read_cell(column: Column, value, known_codes: dict[type, set[str]]):
+    """Cell -> plain data for the column, or CellError. Empty cells give the field's empty value."""
+    _refuse_dates(value)
+    if isinstance(value, str):
+        value = value.strip()
+    if value is None or value == "":
+        return _empty_value(column)
+    reader = _READERS[column.kind]
+    return reader(column, value, known_codes)
+
+
+def _empty_value(column: Column):
+    if column.kind in {CHOICES, MUNICIPALITIES}:
+        return []
+    if column.kind == BOOLEAN:
+        return None if column.nullable else False
+    if column.kind in {TEXT, CHOICE}:
+        return ""
+    return None
+
+
+def _read_text(column: Column, value, _codes) -> str:
+    text = _number_text(value) if _is_number(value) else str(value)
+    if isinstance(value, bool):
+        text = YES if value else NO
+    if column.max_length and len(text) > column.max_length:
+        raise CellError(
+            f"Teksten er {len(text)} tegn lang; feltet har plass til høyst {column.max_length}."
+        )
+    return text
+
+
+def _read_integer(column: Column, value, _codes) -> int:
+    if isinstance(value, bool):
+        raise CellError("Skriv et helt tall.")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise CellError(f"{value} er ikke et helt tall.")
+        number = int(value)
+    elif isinstance(value, int):
+        number = value
+    else:
+        text = re.sub(r"[\s\u00a0]", "", str(value))
+        if not re.fullmatch(r"[-−]?\d+", text):
+            raise CellError(f"«{value}» er ikke et helt tall.")
+        number = int(text.replace("−", "-"))
+    if number < 0:
+        raise CellError("Tallet kan ikke være negativt.")
+    if column.is_year:
+        low, high = YEAR_RANGE
+        if not low <= number <= high:
+            raise CellError(f"{number} er ikke et gyldig årstall; skriv f.eks. 2025.")
+    elif number > MAX_COUNT:
+        raise CellError(f"{number} er urimelig stort; skriv et tall opp til {MAX_COUNT}.")
+    return number
+
+
+def _read_decimal(column: Column, value, _codes) -> str:
+    if isinstance(value, bool):
+        raise CellError("Skriv et tall mellom 0 og 100.")
+    if _is_number(value):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    else:
+        text = re.sub(r"[\s\u00a0%]", "", str(value)).replace(",", ".").replace("−", "-")
+        try:
+            number = Decimal(text)
+        except InvalidOperation as exc:
+            raise CellError(f"«{value}» er ikke et tall.") from exc
+    if not number.is_finite():
+        raise CellError(f"«{value}» er ikke et tall.")
+    if number < 0:
+        raise CellError("Tallet kan ikke være negativt.")
+    if number > 100:
+        raise CellError("Resultatet må være et tall mellom 0 og 100.")
+    number = number.normalize()
+    if number.as_tuple().exponent < -1:
+        raise CellError("Skriv resultatet med høyst én desimal, f.eks. 72,5.")
+    return format(number, "f")
+
+
+def _read_boolean(column: Column, value, _codes):
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().casefold()
+    if text == YES.casefold():
+        return True
+    if text == NO.casefold():
+        return False
+    raise CellError(f"«{value}» er ikke et gyldig svar; skriv «{YES}» eller «{NO}».")
+
+
+def _choice(column: Column, value) -> str:
+    value = value.strip() if isinstance(value, str) else _number_text(value)
+    wanted = value.casefold()
+    for code, label in column.choices:
+        if wanted in {code.casefold(), label.casefold()}:
+            return code
+    allowed = ", ".join(f"«{label}»" for label in column.labels)
+    raise CellError(f"«{value}» er ikke et gyldig valg. Tillatte verdier: {allowed}.")
+
+
+def _read_choice(column: Column, value, _codes) -> str:
+    return _choice(column, value)
+
+
+def _read_choices(column: Column, value, _codes) -> list[str]:
+    codes = []
+    for part in re.split(r"[;,\n]", str(value)):
+        if part.strip():
+            code = _choice(column, part)
+            if code not in codes:
+                codes.append(code)
+    return codes
+
+
+def _read_code(column: Column, value, known_codes) -> str:
+    what = REGISTER_NAMES[column.register]
+    if _is_number(value):
+        shown = _number_text(value)
+        raise CellError(f"{shown} er et tall; skriv {what}n som tekst, f.eks. «{shown}».")
+    code = str(value).strip()
+    if column.register is ProgrammeArea:
+        code = code.upper()
+    if code not in known_codes[column.register]:
+        raise CellError(f"Ukjent {what} «{code}». Se arket «{GUIDE_SHEET}» for gyldige koder.")
+    return code
+
+
+def _read_municipalities(column: Column, value, known_codes) -> list[str]:
+    if _is_number(value):
+        shown = _number_text(value)
+        raise CellError(
+            f"{shown} er et tall; skriv kommunenumrene som tekst med fire sifre, "
+            f"f.eks. «{shown.zfill(4) if shown.isdigit() else '0301'}»."
+        )
+    numbers = []
+    for part in re.split(r"[;,\s]+", str(value)):
+        if not part:
+            continue
+        if not re.fullmatch(r"\d{4}", part):
+            raise CellError(
+                f"«{part}» er ikke et kommunenummer; skriv fire sifre og skill kommunene med "
+                "komma, f.eks. «4001, 4003»."
+            )
+        if part not in known_codes[Municipality]:
+            raise CellError(f"Kommunenummer «{part}» finnes ikke i kommunestrukturen for runden.")
+        if part not in numbers:
+            numbers.append(part)
+    return sorted(numbers)
+
+
+_READERS = {
+    TEXT: _read_text,
+    INTEGER: _read_integer,
+    DECIMAL: _read_decimal,
+    BOOLEAN: _read_boolean,
+    CHOICE: _read_choice,
+    CHOICES: _read_choices,
+    CODE: _read_code,
+    MUNICIPALITIES: _read_municipalities,
+}

@@ -1,0 +1,265 @@
+"""Spreadsheet pages: the county's workbook (download, upload, preview, confirm) and IMDi's
+export of a round's profiles (XLSX, CSV)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path, reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from portal.accounts import rules
+
+from ..exceptions import SkjemaError
+from ..models import PendingImport, Round
+from ..sections import FieldChange, RowChange, SectionDiff
+from ..spreadsheets import export
+from ..spreadsheets.importer import (
+    MAX_UPLOAD_BYTES,
+    ImportRefused,
+    confirm_import,
+    create_pending_import,
+)
+from ..spreadsheets.workbook import build_county_workbook, workbook_filename
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _county_officer(request):
+    county = rules.county_of(request.user)
+    if county is None:
+        raise PermissionDenied("Bare saksbehandlere i fylkeskommunen kan bruke regnearkene.")
+    return county
+
+
+class UploadForm(forms.Form):
+    workbook = forms.FileField(
+        label="Arbeidsbok (.xlsx)",
+        help_text="Last opp arbeidsboken du lastet ned her, etter at du har fylt den ut.",
+        error_messages={
+            "required": "Velg filen du vil laste opp.",
+            "empty": "Filen er tom.",
+        },
+    )
+
+    def clean_workbook(self):
+        upload = self.cleaned_data["workbook"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(
+                "Filen må være en Excel-arbeidsbok (.xlsx). Lagre som .xlsx og prøv igjen."
+            )
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"Filen er for stor. Største tillatte størrelse er "
+                f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB."
+            )
+        return upload
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def spreadsheet(request, year: int):
+    county = _county_officer(request)
+    round_ = get_object_or_404(Round, year=year)
+    form = UploadForm()
+    status = 200
+    if request.method == "POST":
+        form = UploadForm(request.POST, request.FILES)
+        if round_.status != Round.Status.OPEN:
+            form.add_error(None, "Runden er ikke åpen for innspill, så du kan ikke laste opp nå.")
+        if form.is_valid():
+            upload = form.cleaned_data["workbook"]
+            try:
+                pending = create_pending_import(
+                    upload, round_, county, request.user, filename=upload.name
+                )
+            except SkjemaError as exc:
+                form.add_error("workbook", exc.message)
+            else:
+                return redirect("skjema:spreadsheet-preview", year=year, token=pending.token)
+        status = 400
+    return render(
+        request,
+        "skjema/spreadsheets/county.html",
+        {"round": round_, "county": county, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def download_workbook(request, year: int):
+    county = _county_officer(request)
+    round_ = get_object_or_404(Round, year=year)
+    content = build_county_workbook(round_, county, request.user)
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    filename = workbook_filename(round_, county)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _pending(request, year: int, token):
+    county = _county_officer(request)
+    pending = (
+        PendingImport.objects.select_related("round", "county")
+        .filter(token=token, round__year=year, user=request.user, county=county)
+        .first()
+    )
+    if pending is None:
+        raise Http404("Fant ikke opplastingen.")
+    return pending
+
+
+def _diff(data: dict) -> SectionDiff:
+    return SectionDiff(
+        data["key"],
+        data["title"],
+        [FieldChange(**change) for change in data["fields"]],
+        [
+            RowChange(
+                row["uid"], row["label"], row["change"], [FieldChange(**f) for f in row["fields"]]
+            )
+            for row in data["rows"]
+        ],
+    )
+
+
+def _preview_context(pending: PendingImport, *, refusal: str = "", conflicts=()) -> dict:
+    report = pending.report
+    municipalities = []
+    unchanged = []
+    for municipality in report.get("municipalities", []):
+        if municipality["changed"] or municipality["invalid"]:
+            municipality = {
+                **municipality,
+                "diffs": [_diff(section["diff"]) for section in municipality["sections"]],
+            }
+            municipalities.append(municipality)
+        else:
+            unchanged.append(municipality)
+    return {
+        "pending": pending,
+        "round": pending.round,
+        "county": pending.county,
+        "report": report,
+        "municipalities": municipalities,
+        "unchanged": unchanged,
+        "expired": pending.is_expired(),
+        "can_confirm": pending.can_confirm and not pending.is_expired() and not refusal,
+        "refusal": refusal,
+        "conflicts": [{**c, "diffs": [_diff(c["diff"])]} for c in conflicts],
+    }
+
+
+@login_required
+@require_GET
+def preview(request, year: int, token):
+    pending = _pending(request, year, token)
+    context = _preview_context(pending)
+    return render(
+        request,
+        "skjema/spreadsheets/preview.html",
+        context,
+        status=410 if context["expired"] and not pending.confirmed_at else 200,
+    )
+
+
+@login_required
+@require_POST
+def confirm(request, year: int, token):
+    pending = _pending(request, year, token)
+    try:
+        saved = confirm_import(pending, request.user)
+    except ImportRefused as exc:
+        pending.refresh_from_db()
+        context = _preview_context(pending, refusal=exc.message, conflicts=exc.conflicts)
+        status = 409 if exc.conflicts else 400
+        return render(request, "skjema/spreadsheets/preview.html", context, status=status)
+    messages.success(
+        request,
+        f"Endringene fra «{pending.filename}» er lagret ({saved} "
+        f"{'del' if saved == 1 else 'deler'} av skjemaene).",
+    )
+    return redirect("skjema:spreadsheet", year=year)
+
+
+# ---------------------------------------------------------------------------------------------
+# IMDi's export
+
+
+def _reviewer(request, year: int) -> tuple[Round, str]:
+    if not rules.can_review(request.user):
+        raise PermissionDenied("Bare IMDi kan eksportere rundens profiler.")
+    round_ = get_object_or_404(Round, year=year)
+    status = request.GET.get("status", export.ACCEPTED)
+    if status not in export.STATUS_CHOICES:
+        raise Http404("Ukjent status.")
+    return round_, status
+
+
+@login_required
+@require_GET
+def export_page(request, year: int):
+    round_, _status = _reviewer(request, year)
+    links = []
+    for key in export.STATUS_CHOICES:
+        query = f"?status={key}"
+        links.append(
+            {
+                "label": export.STATUS_CHOICES[key],
+                "xlsx": reverse("skjema:export-xlsx", args=[year]) + query,
+                "csv": [
+                    (
+                        title,
+                        reverse("skjema:export-csv", args=[year]) + f"{query}&section={k}",
+                    )
+                    for k, title in export.dataset_titles()
+                ],
+            }
+        )
+    return render(
+        request,
+        "skjema/spreadsheets/export.html",
+        {"round": round_, "links": links},
+    )
+
+
+@login_required
+@require_GET
+def export_xlsx(request, year: int):
+    round_, status = _reviewer(request, year)
+    response = HttpResponse(
+        export.export_xlsx(round_, request.user, status), content_type=XLSX_CONTENT_TYPE
+    )
+    filename = export.export_filename(round_, status, "xlsx")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_GET
+def export_csv(request, year: int):
+    round_, status = _reviewer(request, year)
+    key = request.GET.get("section", export.OVERVIEW_KEY)
+    if key not in export.dataset_keys():
+        raise Http404("Ukjent del.")
+    content = export.export_csv(round_, request.user, status, key)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    filename = export.export_filename(round_, status, "csv", key)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+urlpatterns = [
+    path("<int:year>/regneark/", spreadsheet, name="spreadsheet"),
+    path("<int:year>/regneark/arbeidsbok.xlsx", download_workbook, name="spreadsheet-download"),
+    path("<int:year>/regneark/<uuid:token>/", preview, name="spreadsheet-preview"),
+    path("<int:year>/regneark/<uuid:token>/bekreft/", confirm, name="spreadsheet-confirm"),
+    path("<int:year>/eksport/", export_page, name="export"),
+    path("<int:year>/eksport.xlsx", export_xlsx, name="export-xlsx"),
+    path("<int:year>/eksport.csv", export_csv, name="export-csv"),
+]
