@@ -28,6 +28,8 @@ def demo_round_year(today: datetime.date | None = None) -> int:
 
 
 def _ensure_user(username: str, password: str, role: str, county=None, **extra) -> User:
+    # Reserved .example domain (RFC 2606): e-mails show on the console, never reach anyone.
+    extra.setdefault("email", f"{username}@bosetting.example")
     user, created = User.objects.get_or_create(
         username=username,
         defaults={"role": role, "county": county, **extra},

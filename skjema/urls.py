@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include(county.urlpatterns)),
     path("", include(review.urlpatterns)),
     path("", include("skjema.views.spreadsheets")),
+    path("", include("skjema.views.notifications")),
 ]

@@ -1,8 +1,9 @@
 """Skjema models: rounds, the two kinds of submission (municipality profile, county submission)
 with their sections and repeating rows, and the workflow records (versions, transitions,
-review comments, the edit log)."""
+review comments, the edit log) and the notification log."""
 
 from .imports import PendingImport
+from .notifications import Notification, NotificationQuerySet
 from .rounds import CountyShare, Round
 from .rows import (
     Cooperation,
@@ -26,6 +27,8 @@ __all__ = [
     "CountySubmission",
     "LabourNeed",
     "MunicipalityProfile",
+    "Notification",
+    "NotificationQuerySet",
     "PendingImport",
     "QualificationOffer",
     "Recommendation",

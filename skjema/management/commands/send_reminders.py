@@ -1,0 +1,48 @@
+"""``manage.py send_reminders``: deadline reminders to the counties and retries of failed
+e-mails. Safe to run from cron every few minutes; see ``skjema.notifications.send_reminders``."""
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Count
+from django.utils import timezone
+
+from skjema.models import Notification
+from skjema.notifications import send_reminders
+
+
+def parse_moment(value: str) -> datetime.datetime:
+    try:
+        moment = datetime.datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(
+            f"--now må være et tidspunkt i ISO 8601, f.eks. 2026-05-27T08:00, ikke {value!r}."
+        ) from exc
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    return moment
+
+
+class Command(BaseCommand):
+    help = "Send påminnelser om fristen til fylkene, og prøv igjen e-poster som ikke gikk."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--now",
+            help="Kjør som om klokken var dette (ISO 8601; uten tidssone: norsk tid).",
+        )
+
+    def handle(self, *args, now=None, **options):
+        run = send_reminders(now=parse_moment(now) if now else None)
+        outcome = dict(
+            Notification.objects.filter(pk__in=run.created)
+            .values_list("status")
+            .annotate(n=Count("id"))
+        )
+        sent = outcome.get(Notification.Status.SENT, 0)
+        self.stdout.write(
+            f"Påminnelser: {len(run.created)} nye, {sent} sendt, "
+            f"{len(run.created) - sent} ikke sendt ennå. "
+            f"Eldre påminnelser hoppet over: {run.skipped}. "
+            f"Sendt på nytt etter feil: {run.retried}."
+        )
