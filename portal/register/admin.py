@@ -10,10 +10,12 @@ from django.utils.translation import gettext_lazy as _
 from .models import (
     CodeChange,
     County,
+    Indicator,
     Municipality,
     Occupation,
     Programme,
     ProgrammeArea,
+    StatisticValue,
     StructureVersion,
 )
 
@@ -159,3 +161,33 @@ class ProgrammeAreaAdmin(ReadMostlyAdmin):
     list_select_related = ["programme"]
     search_fields = ["code", "name"]
     key_fields = ("code",)
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(ReadMostlyAdmin):
+    """Imports find indicators by name and unit, so those and the API code are fixed here."""
+
+    list_display = ["code", "name", "unit", "source", "position"]
+    list_filter = ["unit"]
+    search_fields = ["code", "name"]
+    key_fields = ("code", "name", "unit")
+
+
+@admin.register(StatisticValue)
+class StatisticValueAdmin(admin.ModelAdmin):
+    """Browse only: values come from ``import_statistics`` (Wagtail admin: «Importer statistikk»)."""
+
+    list_display = ["indicator", "municipality", "year", "value", "status"]
+    list_filter = ["indicator", "status", "year"]
+    list_select_related = ["indicator", "municipality"]
+    search_fields = ["municipality__number", "municipality__name"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

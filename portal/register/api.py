@@ -1,20 +1,37 @@
-"""Read-only REST API for the register (DRF): counties, municipalities, occupations, programmes."""
+"""Read-only REST API for the register (DRF): counties, municipalities, occupations, programmes,
+and IMDi's statistics (indicators, and each municipality's series)."""
+
+import re
 
 import django_filters
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
 
-from .models import County, Municipality, Occupation, Programme, StructureVersion
+from .models import (
+    County,
+    Indicator,
+    Municipality,
+    Occupation,
+    Programme,
+    StatisticValue,
+    StructureVersion,
+)
 from .serializers import (
     CountySerializer,
+    IndicatorSerializer,
+    IndicatorSeriesSerializer,
     MunicipalityDetailSerializer,
     MunicipalitySerializer,
     OccupationSerializer,
     ProgrammeSerializer,
 )
+
+_INDICATOR_CODE = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 
 
 def _structure_or_error(value: str) -> StructureVersion:
@@ -91,7 +108,47 @@ class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
         return queryset
 
     def get_serializer_class(self):
+        if self.action == "statistics":
+            return IndicatorSeriesSerializer
         return MunicipalityDetailSerializer if self.action == "retrieve" else MunicipalitySerializer
+
+    @extend_schema(
+        summary="Statistikk for en kommune",
+        description=(
+            "Hver indikators tallserie for kommunen (IMDi: anmodning, vedtak, bosetting …), "
+            "inkludert tall som er oppført på kommunens tidligere kommunenumre. Et år som finnes "
+            "under flere numre, telles én gang: tallet på nummeret som gjaldt det året vinner; "
+            "flere slike numre er delene i en senere sammenslåing, hver med sitt `recorded_as`."
+        ),
+        parameters=[
+            OpenApiParameter("number", OpenApiTypes.STR, OpenApiParameter.PATH),
+            OpenApiParameter(
+                "indicator",
+                OpenApiTypes.STR,
+                description="Bare disse indikatorene, kommaseparerte koder (f.eks. «anmodning,vedtak»).",
+            ),
+        ],
+        responses=IndicatorSeriesSerializer(many=True),
+    )
+    @action(detail=True, url_path="statistics", pagination_class=None, filter_backends=[])
+    def statistics(self, request, number=None):
+        municipality = self.get_object()
+        codes = None
+        if raw := request.query_params.get("indicator", "").strip():
+            codes = {code.strip() for code in raw.split(",") if code.strip()}
+            # Codes are slugs; checking first also keeps NUL bytes away from PostgreSQL.
+            valid = {code for code in codes if _INDICATOR_CODE.fullmatch(code)}
+            known = set(Indicator.objects.filter(code__in=valid).values_list("code", flat=True))
+            if unknown := sorted(codes - known):
+                raise ValidationError(
+                    {
+                        "indicator": [
+                            _("Ukjent indikator: %(codes)s.") % {"codes": ", ".join(unknown)}
+                        ]
+                    }
+                )
+        series = StatisticValue.objects.series_for(municipality, indicators=codes)
+        return Response(IndicatorSeriesSerializer(series, many=True).data)
 
 
 class OccupationFilter(django_filters.FilterSet):
@@ -120,8 +177,20 @@ class ProgrammeViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[A-Z]{2}"
 
 
+@extend_schema_view(
+    list=extend_schema(summary="Statistikkindikatorer"),
+    retrieve=extend_schema(summary="Statistikkindikator"),
+)
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Indicator.objects.all()
+    serializer_class = IndicatorSerializer
+    lookup_field = "code"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+
+
 def register_routes(router) -> None:
     router.register("counties", CountyViewSet, basename="county")
     router.register("municipalities", MunicipalityViewSet, basename="municipality")
     router.register("occupations", OccupationViewSet, basename="occupation")
     router.register("programmes", ProgrammeViewSet, basename="programme")
+    router.register("indicators", IndicatorViewSet, basename="indicator")

@@ -460,8 +460,20 @@ class StatisticValue(models.Model):
         verbose_name_plural = _("statistikkverdier")
 
     def __str__(self):
-        shown = self.value if self.status == self.Status.VALUE else self.get_status_display()
+        shown = self.plain_value or self.get_status_display()
         return f"{self.indicator.code} {self.municipality.number} {self.year}: {shown}"
+
+    @property
+    def plain_value(self) -> str | None:
+        """The value as the source wrote it, without trailing zeros: "20", "33.3"; else None."""
+        return plain_decimal(self.value) if self.value is not None else None
+
+
+def plain_decimal(value) -> str:
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in {"", "-0"} else text
 
 
 class IndicatorSeries:

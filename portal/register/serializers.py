@@ -2,7 +2,15 @@
 
 from rest_framework import serializers
 
-from .models import County, Municipality, Occupation, Programme, ProgrammeArea
+from .models import (
+    County,
+    Indicator,
+    Municipality,
+    Occupation,
+    Programme,
+    ProgrammeArea,
+    StatisticValue,
+)
 
 
 class CountySerializer(serializers.ModelSerializer):
@@ -57,3 +65,35 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     class Meta:
         model = Programme
         fields = ["code", "name", "name_nn", "kind", "areas"]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Indicator
+        fields = ["code", "name", "unit", "source", "description"]
+
+
+class StatisticValueSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    value = serializers.CharField(
+        source="plain_value",
+        allow_null=True,
+        help_text='Desimaltall som tekst ("20", "33.3"); null når status ikke er "value".',
+    )
+    status = serializers.ChoiceField(
+        choices=StatisticValue.Status.choices,
+        help_text='"value": tall; "not_applicable": «.» i kilden; "missing": tom celle; '
+        '"suppressed": «:» (skjermet).',
+    )
+    recorded_as = serializers.CharField(
+        source="municipality.number",
+        help_text="Kommunenummeret verdien er oppført på i kilden (kan være en historisk kode).",
+    )
+
+
+class IndicatorSeriesSerializer(serializers.Serializer):
+    indicator = serializers.CharField(source="indicator.code")
+    name = serializers.CharField(source="indicator.name")
+    unit = serializers.ChoiceField(source="indicator.unit", choices=Indicator.Unit.choices)
+    source = serializers.CharField(source="indicator.source")
+    values = StatisticValueSerializer(many=True)

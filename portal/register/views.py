@@ -3,6 +3,7 @@
 from django.shortcuts import get_object_or_404, render
 
 from .models import County, Municipality
+from .statistics_display import settlement_overview
 
 
 def municipality_index(request):
@@ -26,5 +27,6 @@ def municipality_detail(request, number: str):
         "municipality": municipality,
         "successors": municipality.successor_changes.select_related("successor"),
         "predecessors": municipality.predecessor_changes.select_related("predecessor"),
+        "statistics": settlement_overview(municipality),
     }
     return render(request, "register/municipality_detail.html", context)

@@ -1,0 +1,272 @@
+"""The municipality page's statistics: requested, decided and settled per year as a table, and
+the same numbers as a server-rendered SVG line chart (no JavaScript), plus any
+introduction-programme results.
+
+Two queries (``StatisticValue.objects.series_for``). Where a year holds several parts of a later
+merger (0104 Moss and 0136 Rygge in 2019), the persons are summed and the cell says so.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.numberformat import format as format_number
+
+from .models import Indicator, Municipality, StatisticValue, plain_decimal
+from .statistics import INTRO_PREFIX
+
+Status = StatisticValue.Status
+
+# What the page charts: persons only, so a year's parts can be summed.
+SETTLEMENT = (
+    ("anmodning", "Anmodet"),
+    ("vedtak", "Vedtatt"),
+    ("bosatt", "Bosatt"),
+)
+SYMBOLS = {
+    Status.NOT_APPLICABLE: ("–", "ikke aktuelt"),
+    Status.MISSING: ("..", "mangler"),
+    Status.SUPPRESSED: (":", "skjermet"),
+}
+# Line colours have at least 3:1 contrast against white (WCAG 1.4.11); dashes and marker
+# shapes tell the lines apart without colour (1.4.1).
+STYLES = (
+    {"colour": "#0b4a6f", "dash": "", "marker": "circle"},
+    {"colour": "#a3480b", "dash": "8 4", "marker": "square"},
+    {"colour": "#0f6b3a", "dash": "2 3", "marker": "diamond"},
+)
+
+
+def display_number(value: Decimal) -> str:
+    """Norwegian: «1 000», «33,3» (no-break space between thousands)."""
+    return format_number(
+        plain_decimal(value), decimal_sep=",", grouping=3, thousand_sep="\xa0", force_grouping=True
+    )
+
+
+@dataclass
+class TableCell:
+    value: Decimal | None
+    status: str
+    parts: list[str] = field(default_factory=list)  # "0104 Moss", when several were summed
+
+    @property
+    def text(self) -> str:
+        if self.status == Status.VALUE:
+            return display_number(self.value)
+        return SYMBOLS[self.status][0]
+
+    @property
+    def meaning(self) -> str:
+        return SYMBOLS[self.status][1] if self.status != Status.VALUE else ""
+
+    @property
+    def summed(self) -> bool:
+        return len(self.parts) > 1 and self.status == Status.VALUE
+
+
+def combine(values: list[StatisticValue]) -> TableCell | None:
+    """A year's values (one per code, see ``series_for``) as one cell; persons are summed."""
+    if not values:
+        return None
+    parts = [f"{v.municipality.number} {v.municipality.name}" for v in values]
+    if len(values) == 1:
+        return TableCell(values[0].value, values[0].status, parts)
+    statuses = {v.status for v in values}
+    if Status.SUPPRESSED in statuses:  # a sum would reveal or hide the withheld part
+        return TableCell(None, Status.SUPPRESSED, parts)
+    numbers = [v.value for v in values if v.status == Status.VALUE]
+    if numbers:
+        return TableCell(sum(numbers, Decimal(0)), Status.VALUE, parts)
+    status = Status.NOT_APPLICABLE if Status.NOT_APPLICABLE in statuses else Status.MISSING
+    return TableCell(None, status, parts)
+
+
+@dataclass
+class Line:
+    label: str
+    colour: str
+    dash: str
+    marker: str
+    segments: list[str]  # SVG polyline points, one string per unbroken run of years
+    points: list[tuple[float, float, str]]  # x, y, "2016: 1 000"
+
+
+@dataclass
+class Chart:
+    width: int
+    height: int
+    left: int
+    top: int
+    right: int
+    bottom: int
+    lines: list[Line]
+    y_ticks: list[tuple[float, str]]
+    x_ticks: list[tuple[float, str]]
+    description: str
+
+    @property
+    def plot_right(self) -> int:
+        return self.width - self.right
+
+    @property
+    def plot_bottom(self) -> int:
+        return self.height - self.bottom
+
+
+@dataclass
+class SettlementOverview:
+    labels: list[str]
+    rows: list[tuple[int, list[TableCell | None]]]
+    chart: Chart | None
+    recorded_as: list[str]  # other codes whose numbers are included
+    sources: list[str]
+    has_summed: bool
+    symbols_used: list[tuple[str, str]]
+    intro: list[IntroSeries]
+
+
+@dataclass
+class IntroSeries:
+    indicator: Indicator
+    rows: list[tuple[int, TableCell | None]]
+
+
+def settlement_overview(municipality: Municipality) -> SettlementOverview | None:
+    """Everything the page shows; None when there are no statistics for the municipality."""
+    series = {s.indicator.code: s for s in StatisticValue.objects.series_for(municipality)}
+    chosen = [(series.get(code), label) for code, label in SETTLEMENT]
+    intro = [_intro(s) for code, s in series.items() if code.startswith(INTRO_PREFIX) and s.values]
+    if not any(s for s, _ in chosen) and not intro:
+        return None
+
+    by_year: dict[int, list[list[StatisticValue]]] = {}
+    for position, (s, _label) in enumerate(chosen):
+        for value in s.values if s else ():
+            by_year.setdefault(value.year, [[] for _ in chosen])[position].append(value)
+    rows = [(year, [combine(values) for values in by_year[year]]) for year in sorted(by_year)]
+    labels = [label for _, label in chosen]
+
+    others, sources = set(), set()
+    for s, _label in chosen:
+        if s:
+            sources.add(s.indicator.source)
+            others.update(
+                f"{v.municipality.number} {v.municipality.name}"
+                for v in s.values
+                if v.municipality_id != municipality.pk
+            )
+    used = {cell.status for _, cells in rows for cell in cells if cell}
+    used.update(cell.status for s in intro for _, cell in s.rows if cell)
+    return SettlementOverview(
+        labels=labels,
+        rows=rows,
+        chart=_chart(labels, rows, municipality) if rows else None,
+        recorded_as=sorted(others),
+        sources=sorted(filter(None, sources)),
+        has_summed=any(cell and cell.summed for _, cells in rows for cell in cells),
+        symbols_used=[SYMBOLS[status] for status in SYMBOLS if status in used],
+        intro=intro,
+    )
+
+
+def _intro(series) -> IntroSeries:
+    by_year: dict[int, list[StatisticValue]] = {}
+    for value in series.values:
+        by_year.setdefault(value.year, []).append(value)
+    if series.indicator.unit == Indicator.Unit.PERCENT:
+        # Percentages of different parts cannot be summed: show the part in force, or none.
+        rows = [
+            (year, combine(values) if len(values) == 1 else TableCell(None, Status.MISSING))
+            for year, values in sorted(by_year.items())
+        ]
+    else:
+        rows = [(year, combine(values)) for year, values in sorted(by_year.items())]
+    return IntroSeries(series.indicator, rows)
+
+
+def _nice_step(maximum: float, ticks: int = 5) -> float:
+    raw = maximum / ticks
+    magnitude = 10 ** math.floor(math.log10(raw))
+    for factor in (1, 2, 2.5, 5, 10):
+        if raw <= factor * magnitude:
+            return factor * magnitude
+    return 10 * magnitude
+
+
+def _chart(labels, rows, municipality) -> Chart | None:
+    width, height = 720, 320
+    left, right, top, bottom = 56, 16, 16, 40
+    years = [year for year, _ in rows]
+    highest = max(
+        (cell.value for _, cells in rows for cell in cells if cell and cell.value is not None),
+        default=None,
+    )
+    if highest is None:
+        return None
+    step = _nice_step(float(highest)) if highest > 0 else 1
+    top_value = step * max(1, math.ceil(float(highest) / step))
+    plot_w, plot_h = width - left - right, height - top - bottom
+    first, last = years[0], years[-1]
+    span = max(1, last - first)
+
+    def x(year):
+        return round(left + (year - first) * plot_w / span, 1)
+
+    def y(value):
+        return round(top + plot_h - float(value) * plot_h / top_value, 1)
+
+    lines = []
+    for position, label in enumerate(labels):
+        style = STYLES[position % len(STYLES)]
+        segments, current, points = [], [], []
+        previous_year = None
+        for year, cells in rows:
+            cell = cells[position]
+            if cell is None or cell.status != Status.VALUE:
+                if current:
+                    segments.append(current)
+                current, previous_year = [], None
+                continue
+            if previous_year is not None and year != previous_year + 1 and current:
+                segments.append(current)
+                current = []
+            point = (x(year), y(cell.value))
+            current.append(point)
+            points.append((*point, f"{label} {year}: {cell.text}"))
+            previous_year = year
+        if current:
+            segments.append(current)
+        lines.append(
+            Line(
+                label,
+                style["colour"],
+                style["dash"],
+                style["marker"],
+                [" ".join(f"{px},{py}" for px, py in segment) for segment in segments],
+                points,
+            )
+        )
+
+    y_ticks = []
+    tick = 0.0
+    while tick <= top_value + 1e-9:
+        y_ticks.append((y(tick), display_number(Decimal(str(tick)))))
+        tick += step
+    every = 1 if span <= 12 else 5
+    x_ticks = [(x(year), str(year)) for year in years if year % every == 0 or span <= 12]
+
+    peak_year, peak_label, peak = None, "", Decimal(-1)
+    for year, cells in rows:
+        for label, cell in zip(labels, cells, strict=True):
+            if cell and cell.value is not None and cell.value > peak:
+                peak_year, peak_label, peak = year, label, cell.value
+    description = (
+        f"Linjediagram over {', '.join(label.lower() for label in labels[:-1])} og "
+        f"{labels[-1].lower()} i {municipality.name}, antall personer per år fra {first} til "
+        f"{last}. Høyeste verdi: {display_number(peak)} ({peak_label.lower()}) i {peak_year}. "
+        "Alle tallene står i tabellen under diagrammet."
+    )
+    return Chart(width, height, left, top, right, bottom, lines, y_ticks, x_ticks, description)
