@@ -323,10 +323,20 @@ def apply_section(submission: Submission, section: Section, data: Any) -> None:
         return
     manager = getattr(submission, section.related_name)
     existing = {str(row.uid): row for row in manager.all()}
-    keep = set()
     fk_name = section.row_model._meta.get_field(
         "submission" if section.row_model is Recommendation else "profile"
     ).name
+    if section.row_model is Recommendation:
+        numbers = [row.get("municipality") for row in data or [] if row.get("municipality")]
+        repeated = sorted({n for n in numbers if numbers.count(n) > 1})
+        if repeated:
+            raise ValidationError(
+                _("Kommune %(n)s står flere ganger.") % {"n": ", ".join(repeated)}
+            )
+    # Drop the rows that are gone first: a new row may take the place of a dropped one with the
+    # same unique key (a recommendation for the same municipality sent without its uid).
+    wanted = {str(row.get("uid")) for row in data or [] if row.get("uid")}
+    manager.exclude(uid__in=wanted & set(existing)).delete()
     for position, row_data in enumerate(data or []):
         uid = str(row_data.get("uid") or "")
         row = existing.get(uid)
@@ -339,8 +349,6 @@ def apply_section(submission: Submission, section: Section, data: Any) -> None:
         row.save()
         for name, values in later:
             getattr(row, name).set(values)
-        keep.add(str(row.uid))
-    manager.exclude(uid__in=keep).delete()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -324,3 +324,33 @@ class TestCarryForward:
         skien.refresh_from_db()
         assert skien.first_submitted_at >= before
         assert skien.last_submitted_at == skien.first_submitted_at
+
+
+class TestRecommendationRows:
+    """Rows with a unique key (one recommendation per municipality) must not crash a save."""
+
+    def test_a_row_sent_again_without_its_uid_replaces_the_old_one(self, opened, users, counties):
+        submission = CountySubmission.objects.get(round=opened, county=counties["40"])
+        county = users["fylke_b"]
+        base = services.latest_edit_ids(submission)["recommendations"]
+        row = {"municipality": "4003", "number": 40, "justification": ""}
+        edit = services.save_section(
+            submission, "recommendations", [row], county, base_edit_id=base
+        )
+        services.save_section(
+            submission, "recommendations", [{**row, "number": 41}], county, base_edit_id=edit.pk
+        )
+        assert list(submission.recommendations.values_list("number", flat=True)) == [41]
+
+    def test_a_municipality_twice_is_refused_and_nothing_written(self, opened, users, counties):
+        from django.core.exceptions import ValidationError
+
+        submission = CountySubmission.objects.get(round=opened, county=counties["40"])
+        base = services.latest_edit_ids(submission)["recommendations"]
+        rows = [{"municipality": "4003", "number": n, "justification": ""} for n in (1, 2)]
+        with pytest.raises(ValidationError) as exc:
+            services.save_section(
+                submission, "recommendations", rows, users["fylke_b"], base_edit_id=base
+            )
+        assert "Kommune 4003 står flere ganger." in exc.value.messages
+        assert not submission.recommendations.exists()
