@@ -1,5 +1,715 @@
-"""REST API for rounds, profiles and county submissions (DRF)."""
+"""REST API for rounds, municipality profiles and county submissions (DRF).
+
+Reading goes through ``Submission.objects.visible_to``; every change goes through
+``skjema.services``, and the services' refusals become HTTP answers here (``handle_exception``).
+Profiles and county submissions share one viewset class and differ only in their serializers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import django_filters
+from django import forms
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ParseError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import BasePermission
+from rest_framework.response import Response
+
+from portal.accounts import rules
+from portal.register.models import county_number_validator, municipality_number_validator
+
+from . import services
+from .exceptions import EditConflict, InvalidTransition, NotAllowed, SubmissionInvalid
+from .models import (
+    CountyShare,
+    CountySubmission,
+    MunicipalityProfile,
+    Round,
+    Status,
+    Submission,
+    Version,
+)
+from .sections import diff, diff_section, get_section, prefetch_for_serialize, serialize
+from .serializers import (
+    AcceptSerializer,
+    CountySubmissionDetailSerializer,
+    CountySubmissionPatchSerializer,
+    CountySubmissionReturnSerializer,
+    CountySubmissionSummarySerializer,
+    CountySubmissionVersionSerializer,
+    DiffQuerySerializer,
+    DiffSerializer,
+    EditConflictSerializer,
+    EditSerializer,
+    ErrorSerializer,
+    ProfileDetailSerializer,
+    ProfilePatchSerializer,
+    ProfileReturnSerializer,
+    ProfileSummarySerializer,
+    ProfileVersionSerializer,
+    ReopenSerializer,
+    RoundSerializer,
+    SectionDiffSerializer,
+    SubmissionInvalidSerializer,
+    SubmitSerializer,
+    TransitionResultSerializer,
+    VersionSummarySerializer,
+)
+
+# ---------------------------------------------------------------------------------------------
+# what a reader sees
+
+
+@dataclass
+class Reading:
+    """The content shown to one reader, and the state that goes with it."""
+
+    view: str  # "working_copy" or "latest_version"
+    sections: dict
+    latest_version: Version | None
+    base_edits: dict | None = None
+    section_state: dict | None = None
+    comments: list = field(default_factory=list)
+    county_share: int | None = None
+    recommended_total: int = 0
+
+
+def read_submission(submission: Submission, user) -> Reading:
+    """The county's own officers read the working copy, with the base edit per section they
+    need to save without overwriting anyone. Everyone else reads the latest submitted version:
+    a returned submission that the county is correcting shows what was last sent in."""
+    latest = submission.versions.select_related("created_by").order_by("-number").first()
+    comments = list(submission.review_comments.select_related("by", "version"))
+    if rules.can_view_county_drafts(user, submission.county):
+        reading = Reading(
+            view="working_copy",
+            sections=serialize(submission),
+            latest_version=latest,
+            base_edits=services.latest_edit_ids(submission),
+            section_state=submission.section_state,
+            comments=comments,
+        )
+    else:
+        reading = Reading(
+            view="latest_version",
+            sections=latest.data if latest is not None else {},
+            latest_version=latest,
+            comments=comments,
+        )
+    if submission.kind == Submission.Kind.COUNTY:
+        reading.county_share = (
+            CountyShare.objects.filter(round_id=submission.round_id, county_id=submission.county_id)
+            .values_list("share", flat=True)
+            .first()
+        )
+        reading.recommended_total = sum(
+            row.get("number") or 0
+            for row in reading.sections.get("recommendations") or []
+            if isinstance(row.get("number"), int)
+        )
+    return reading
+
+
+# ---------------------------------------------------------------------------------------------
+# permissions: the rules module decides; these only say which rule an action needs
+
+
+class CanEditCountyData(BasePermission):
+    message = "Bare fylkets egne saksbehandlere kan endre og sende inn dette skjemaet."
+
+    def has_object_permission(self, request, view, obj):
+        return rules.can_edit_county_data(request.user, obj.county)
+
+
+class CanReview(BasePermission):
+    message = "Bare IMDi kan returnere, godkjenne og gjenåpne innsendinger."
+
+    def has_object_permission(self, request, view, obj):
+        return rules.can_review(request.user)
+
+
+# ---------------------------------------------------------------------------------------------
+# parsing, filters and pagination
+
+
+class SafeJSONParser(JSONParser):
+    """JSON that can be handled and written out again. Deep nesting exhausts Python's recursion
+    limit, and a lone surrogate ("\\udc00") is valid JSON but not valid Unicode, so an error
+    message echoing it could not be encoded; both would end as a 500, so both are refused."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            data = super().parse(stream, media_type, parser_context)
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except RecursionError as exc:
+            raise ParseError(_("JSON-dataene er nøstet for dypt.")) from exc
+        except UnicodeEncodeError as exc:
+            raise ParseError(
+                _("Teksten inneholder ugyldige Unicode-tegn (enslige surrogater).")
+            ) from exc
+        return data
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+class SubmissionFilter(django_filters.FilterSet):
+    round = IntegerFilter(
+        field_name="round__year", min_value=1900, max_value=2100, label="Bosettingsår (runde)"
+    )
+    county = django_filters.CharFilter(
+        field_name="county__number",
+        validators=[county_number_validator],
+        label="Fylkesnummer, for eksempel «40»",
+    )
+    status = django_filters.ChoiceFilter(choices=Status.choices, label="Status")
+    is_late = django_filters.BooleanFilter(label="Sendt inn etter fristen")
+
+    class Meta:
+        model = Submission
+        fields = ["round", "county", "status", "is_late"]
+
+
+class ProfileFilter(SubmissionFilter):
+    municipality = django_filters.CharFilter(
+        field_name="municipality__number",
+        validators=[municipality_number_validator],
+        label="Kommunenummer, for eksempel «0301»",
+    )
+
+    class Meta(SubmissionFilter.Meta):
+        model = MunicipalityProfile
+        fields = [*SubmissionFilter.Meta.fields, "municipality"]
+
+
+class CountySubmissionFilter(SubmissionFilter):
+    class Meta(SubmissionFilter.Meta):
+        model = CountySubmission
+
+
+class SubmissionPagination(PageNumberPagination):
+    page_size_query_param = "page_size"
+    max_page_size = 200
+
+
+# ---------------------------------------------------------------------------------------------
+# the services' refusals as HTTP answers
+
+
+def _error(status_code: int, body: dict) -> Response:
+    response = Response(body, status=status_code)
+    response.exception = True
+    return response
+
+
+def skjema_error_response(exc: Exception, kind: str) -> Response | None:
+    if isinstance(exc, EditConflict):
+        base, latest = exc.base_edit, exc.latest_edit
+        changes = diff_section(
+            get_section(kind, exc.section), base.data if base else None, latest.data, kind
+        )
+        return _error(
+            status.HTTP_409_CONFLICT,
+            {
+                "detail": exc.message,
+                "section": exc.section,
+                "base_edit": base.pk if base else None,
+                "latest_edit": EditSerializer(latest).data,
+                "latest_data": latest.data,
+                "changes": SectionDiffSerializer(changes).data,
+            },
+        )
+    if isinstance(exc, SubmissionInvalid):
+        problems = [
+            {
+                "section": p.section,
+                "row": p.row,
+                "row_uid": p.row_uid,
+                "field": p.field,
+                "message": p.message,
+            }
+            for p in exc.problems
+        ]
+        return _error(status.HTTP_400_BAD_REQUEST, {"detail": exc.message, "problems": problems})
+    if isinstance(exc, NotAllowed):
+        return _error(status.HTTP_403_FORBIDDEN, {"detail": exc.message})
+    if isinstance(exc, InvalidTransition):
+        return _error(status.HTTP_409_CONFLICT, {"detail": exc.message})
+    if isinstance(exc, DjangoValidationError):
+        # apply_section's own check of a code, in case the register changed since validation.
+        return _error(status.HTTP_400_BAD_REQUEST, {"detail": " ".join(exc.messages)})
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# submissions
+
+
+# Shared by profiles and county submissions; subclasses set the model and serializers.
+class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    kind: str
+    model: type[Submission]
+    list_serializer_class: type
+    detail_serializer_class: type
+    patch_serializer_class: type
+    return_serializer_class: type
+    version_serializer_class: type
+
+    pagination_class = SubmissionPagination
+    parser_classes = [SafeJSONParser]
+    lookup_value_regex = r"[0-9]{1,18}"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    action_permissions = {
+        "partial_update": CanEditCountyData,
+        "submit": CanEditCountyData,
+        "return_": CanReview,
+        "accept": CanReview,
+        "reopen": CanReview,
+    }
+
+    def get_permissions(self):
+        permissions = super().get_permissions()
+        extra = self.action_permissions.get(self.action)
+        return [*permissions, extra()] if extra else permissions
+
+    def get_queryset(self):
+        queryset = self.model.objects.visible_to(self.request.user).select_related(
+            "round", "county", "municipality", "updated_by"
+        )
+        if self.action == "retrieve":
+            queryset = self._with_working_copy(queryset)
+        return queryset
+
+    def filter_queryset(self, queryset):
+        # The list filters narrow the list only; a detail or action URL names its object.
+        return super().filter_queryset(queryset) if self.action == "list" else queryset
+
+    def _with_working_copy(self, queryset):
+        if rules.county_of(self.request.user) is not None:
+            return prefetch_for_serialize(queryset, self.kind)
+        return queryset
+
+    def get_serializer_class(self):
+        return {
+            "list": self.list_serializer_class,
+            "partial_update": self.patch_serializer_class,
+            "submit": SubmitSerializer,
+            "return_": self.return_serializer_class,
+            "accept": AcceptSerializer,
+            "reopen": ReopenSerializer,
+        }.get(self.action, self.detail_serializer_class)
+
+    def handle_exception(self, exc):
+        response = skjema_error_response(exc, self.kind)
+        return response if response is not None else super().handle_exception(exc)
+
+    def _detail(self, submission) -> dict:
+        submission.reading = read_submission(submission, self.request.user)
+        return self.detail_serializer_class(submission, context=self.get_serializer_context()).data
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self._detail(self.get_object()))
+
+    def partial_update(self, request, *args, **kwargs):
+        submission = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        sections = serializer.validated_data["sections"]
+        bases = serializer.validated_data.get("base_edits") or {}
+        try:
+            # All sections or none: a conflict or error in one rolls back the others.
+            with transaction.atomic():
+                for key, data in sections.items():
+                    services.save_section(
+                        submission, key, data, request.user, base_edit_id=bases[key], source="api"
+                    )
+        except IntegrityError:
+            return _error(
+                status.HTTP_409_CONFLICT,
+                {
+                    "detail": _(
+                        "Endringen kunne ikke lagres fordi den bryter med en regel for dataene, "
+                        "for eksempel at en kommune bare kan ha én anbefaling (det skjer når "
+                        "kommuner byttes mellom rader: send da radene uten uid). Ingenting er "
+                        "lagret."
+                    )
+                },
+            )
+        fresh = self._with_working_copy(self.get_queryset()).get(pk=submission.pk)
+        return Response(self._detail(fresh))
+
+    def _transition(self, request, operation):
+        submission = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        operation(submission, request.user, **serializer.validated_data)
+        transition = submission.transitions.select_related("by", "version").order_by("-id").first()
+        result = {"id": submission.pk, "status": transition.to_status, "transition": transition}
+        return Response(TransitionResultSerializer(result).data)
+
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._transition(request, services.submit)
+
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_(self, request, pk=None):
+        def operation(submission, user, reason="", comments=()):
+            comments = [(c["section"], c.get("field", ""), c["text"]) for c in comments]
+            return services.return_submission(submission, user, reason=reason, comments=comments)
+
+        return self._transition(request, operation)
+
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        return self._transition(request, services.accept)
+
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._transition(request, services.reopen)
+
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def versions(self, request, pk=None):
+        submission = self.get_object()
+        versions = submission.versions.select_related("created_by").order_by("number")
+        return Response(VersionSummarySerializer(versions, many=True).data)
+
+    def _version(self, submission, number: int) -> Version:
+        version = (
+            submission.versions.select_related("created_by", "submission__round")
+            .filter(number=number)
+            .first()
+        )
+        if version is None:
+            raise NotFound(_("Versjon %(number)s finnes ikke.") % {"number": number})
+        return version
+
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"versions/(?P<number>[0-9]{1,9})",
+        url_name="version",
+        pagination_class=None,
+        filter_backends=[],
+    )
+    def version(self, request, pk=None, number=None):
+        version = self._version(self.get_object(), int(number))
+        return Response(self.version_serializer_class(version).data)
+
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def diff(self, request, pk=None):
+        submission = self.get_object()
+        query = DiffQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        to_number = query.validated_data.get("to")
+        if to_number is None:
+            latest = submission.latest_version()
+            if latest is None:
+                raise NotFound(_("Ingen versjoner er sendt inn ennå."))
+            to_number = latest.number
+        to_version = self._version(submission, to_number)
+        source = submission
+        if "from_submission" in query.validated_data:
+            source = self.get_queryset().filter(pk=query.validated_data["from_submission"]).first()
+            if source is None:
+                raise NotFound(_("Finner ikke innsendingen det skal sammenlignes med."))
+        from_number = query.validated_data.get("from")
+        if from_number is None and source.pk == submission.pk:
+            if to_number == 1:
+                raise NotFound(
+                    _("Versjon 1 er den første; oppgi en annen versjon å sammenligne med.")
+                )
+            from_number = to_number - 1
+        elif from_number is None:
+            latest = source.latest_version()
+            if latest is None:
+                raise NotFound(_("Innsendingen det skal sammenlignes med har ingen versjoner."))
+            from_number = latest.number
+        from_version = self._version(source, from_number)
+        result = {
+            "from_version": from_version,
+            "to_version": to_version,
+            "sections": diff(from_version.data, to_version.data, self.kind),
+        }
+        return Response(DiffSerializer(result).data)
+
+
+ERRORS = {
+    403: OpenApiResponse(ErrorSerializer, description="Ingen tilgang til handlingen."),
+    404: OpenApiResponse(ErrorSerializer, description="Finnes ikke, eller ikke synlig for deg."),
+}
+VERSION_NUMBER = OpenApiParameter(
+    "number", OpenApiTypes.INT, OpenApiParameter.PATH, description="Versjonsnummeret (1, 2, …)."
+)
+SUBMISSION_ID = OpenApiParameter(
+    "id", OpenApiTypes.INT, OpenApiParameter.PATH, description="Innsendingens id."
+)
+
+
+def _example(title: str, value: dict) -> OpenApiExample:
+    return OpenApiExample(title, value=value, request_only=True)
+
+
+PROFILE_EXAMPLES = {
+    "patch": _example(
+        "Kapasitet og arbeidskraftbehov",
+        {
+            "sections": {
+                "capacity": {"wants_to_settle": "yes", "capacity": 25},
+                "labour": [
+                    {
+                        "occupation": "53",
+                        "competence_level": "trade_certificate",
+                        "scale": "high",
+                        "sector": "public",
+                        "description": "Helsefagarbeidere i hjemmetjenesten.",
+                    }
+                ],
+            },
+            "base_edits": {"capacity": 1201, "labour": 1198},
+        },
+    ),
+    "return": _example(
+        "Med kommentar til et felt",
+        {
+            "reason": "Tallet må begrunnes.",
+            "comments": [
+                {"section": "capacity", "field": "capacity", "text": "Hva bygger tallet på?"}
+            ],
+        },
+    ),
+}
+COUNTY_EXAMPLES = {
+    "patch": _example(
+        "Planer og anbefalt antall",
+        {
+            "sections": {
+                "plans": {"plan_title": "Kvalifiseringsplan", "plan_period": "2026–2029"},
+                "recommendations": [
+                    {"municipality": "4003", "number": 40, "justification": "God kapasitet."}
+                ],
+            },
+            "base_edits": {"plans": 1301, "recommendations": 1302},
+        },
+    ),
+    "return": _example(
+        "Med kommentar til en del",
+        {"comments": [{"section": "recommendations", "text": "Summen er for lav."}]},
+    ),
+}
+
+
+def _parameter(name: str, description: str, **schema) -> OpenApiParameter:
+    return OpenApiParameter(name, schema, OpenApiParameter.QUERY, description=description)
+
+
+FILTER_PARAMETERS = [
+    _parameter("round", "Bosettingsår (runde)", type="integer", minimum=1900, maximum=2100),
+    _parameter("county", "Fylkesnummer, for eksempel «40»", type="string", pattern=r"^\d{2}$"),
+]
+MUNICIPALITY_PARAMETER = _parameter(
+    "municipality", "Kommunenummer, for eksempel «0301»", type="string", pattern=r"^\d{4}$"
+)
+VERSION_PARAMETERS = [
+    _parameter("from", "Versjonen det sammenlignes fra.", type="integer", minimum=1),
+    _parameter("to", "Versjonen det sammenlignes til.", type="integer", minimum=1),
+    _parameter(
+        "from_submission",
+        "Id-en til en annen innsending av samme slag som «from» hentes fra.",
+        type="integer",
+        minimum=1,
+    ),
+]
+
+
+def _documented(viewset, *, singular: str, plural: str, examples: dict):
+    """OpenAPI documentation for a submission viewset, with its kind's serializers."""
+    transition_responses = {
+        200: TransitionResultSerializer,
+        400: OpenApiResponse(description="Ugyldig forespørsel; feil per felt."),
+        **ERRORS,
+        409: OpenApiResponse(ErrorSerializer, description="Statusen tillater ikke handlingen."),
+    }
+
+    def detail_operation(summary: str, description: str, **kwargs):
+        parameters = [SUBMISSION_ID, *kwargs.pop("parameters", [])]
+        return extend_schema(
+            summary=summary, description=description, parameters=parameters, **kwargs
+        )
+
+    return extend_schema_view(
+        list=extend_schema(
+            summary=plural,
+            description="Bare det du har lov til å se: fylkets egne saksbehandlere ser alt "
+            "fra eget fylke, IMDi og KS ser det som er sendt inn (aldri utkast).",
+            parameters=[
+                *FILTER_PARAMETERS,
+                *([MUNICIPALITY_PARAMETER] if viewset.kind == Submission.Kind.PROFILE else []),
+            ],
+        ),
+        retrieve=detail_operation(
+            singular,
+            "Alle delene. Fylkets egne saksbehandlere får arbeidskopien med base_edits og "
+            "section_state; IMDi og KS får siste innsendte versjon (view sier hvilken).",
+            responses={200: viewset.detail_serializer_class, **ERRORS},
+        ),
+        partial_update=detail_operation(
+            f"Lagre deler av {singular.lower()}",
+            "Lagrer de oppgitte delene, alle eller ingen. base_edits er id-en til siste "
+            "endring du har sett per del (fra GET); har noen andre lagret delen siden, svarer "
+            "API-et 409 med hvem som lagret når og innholdet deres, og ingenting er lagret. "
+            "Koder (kommunenummer, STYRK, Udir) skrives som tekst. Bare fylkets egne "
+            "saksbehandlere, og bare i status utkast eller returnert.",
+            request=viewset.patch_serializer_class,
+            examples=[examples["patch"]],
+            responses={
+                200: viewset.detail_serializer_class,
+                400: OpenApiResponse(description="Ugyldige data; feil per felt."),
+                **ERRORS,
+                409: OpenApiResponse(
+                    EditConflictSerializer,
+                    description="Noen andre har lagret delen, eller skjemaet kan ikke endres nå.",
+                ),
+            },
+        ),
+        submit=detail_operation(
+            "Send inn",
+            "Validerer alt og fryser en versjon. Etter fristen kreves late_reason. Bare "
+            "fylkets egne saksbehandlere.",
+            request=SubmitSerializer,
+            responses={
+                **transition_responses,
+                400: OpenApiResponse(
+                    SubmissionInvalidSerializer, description="Skjemaet har feil som må rettes."
+                ),
+            },
+        ),
+        return_=detail_operation(
+            "Returner for retting",
+            "IMDi returnerer en innsendt versjon med begrunnelse og/eller kommentarer per del "
+            "og felt.",
+            request=viewset.return_serializer_class,
+            examples=[examples["return"]],
+            responses=transition_responses,
+        ),
+        accept=detail_operation(
+            "Godkjenn",
+            "IMDi godkjenner en innsendt versjon.",
+            request=AcceptSerializer,
+            responses=transition_responses,
+        ),
+        reopen=detail_operation(
+            "Gjenåpne",
+            "IMDi gjenåpner en godkjent innsending, slik at fylket kan rette og sende inn på "
+            "nytt. Krever begrunnelse.",
+            request=ReopenSerializer,
+            examples=[_example("Begrunnelse", {"reason": "Kommunestyret har vedtatt nye tall."})],
+            responses=transition_responses,
+        ),
+        versions=detail_operation(
+            "Innsendte versjoner",
+            "Hver innsending fryser en versjon som aldri endres.",
+            responses={200: VersionSummarySerializer(many=True), **ERRORS},
+        ),
+        version=detail_operation(
+            "Én innsendt versjon",
+            "Innholdet slik det ble sendt inn.",
+            parameters=[VERSION_NUMBER],
+            responses={200: viewset.version_serializer_class, **ERRORS},
+        ),
+        diff=detail_operation(
+            "Sammenlign to versjoner",
+            "Endringer per felt og per rad mellom versjon «from» og «to». Uten «to»: siste "
+            "versjon; uten «from»: versjonen før. Med from_submission hentes «from» fra en "
+            "annen innsending av samme slag, for eksempel kommunens profil fra i fjor (da er "
+            "standard for «from» den innsendingens siste versjon).",
+            parameters=VERSION_PARAMETERS,
+            responses={
+                200: DiffSerializer,
+                400: OpenApiResponse(description="Ugyldige parametre."),
+                **ERRORS,
+            },
+        ),
+    )(viewset)
+
+
+class ProfileViewSet(SubmissionViewSet):
+    kind = Submission.Kind.PROFILE
+    model = MunicipalityProfile
+    filterset_class = ProfileFilter
+    list_serializer_class = ProfileSummarySerializer
+    detail_serializer_class = ProfileDetailSerializer
+    patch_serializer_class = ProfilePatchSerializer
+    return_serializer_class = ProfileReturnSerializer
+    version_serializer_class = ProfileVersionSerializer
+
+
+class CountySubmissionViewSet(SubmissionViewSet):
+    kind = Submission.Kind.COUNTY
+    model = CountySubmission
+    filterset_class = CountySubmissionFilter
+    list_serializer_class = CountySubmissionSummarySerializer
+    detail_serializer_class = CountySubmissionDetailSerializer
+    patch_serializer_class = CountySubmissionPatchSerializer
+    return_serializer_class = CountySubmissionReturnSerializer
+    version_serializer_class = CountySubmissionVersionSerializer
+
+
+ProfileViewSet = _documented(
+    ProfileViewSet, singular="Kommuneprofil", plural="Kommuneprofiler", examples=PROFILE_EXAMPLES
+)
+CountySubmissionViewSet = _documented(
+    CountySubmissionViewSet,
+    singular="Fylkets innspill",
+    plural="Fylkenes innspill",
+    examples=COUNTY_EXAMPLES,
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# rounds
+
+
+class RoundFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Round.Status.choices)
+
+    class Meta:
+        model = Round
+        fields = ["status"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Runder", description="Endres i Wagtail-admin, ikke her."),
+    retrieve=extend_schema(summary="Runde"),
+)
+class RoundViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Round.objects.select_related("structure").prefetch_related(
+        Prefetch("county_shares", queryset=CountyShare.objects.select_related("county"))
+    )
+    serializer_class = RoundSerializer
+    lookup_field = "year"
+    lookup_value_regex = r"[0-9]{4}"
+    filterset_class = RoundFilter
 
 
 def register_routes(router) -> None:
-    pass
+    router.register("rounds", RoundViewSet, basename="round")
+    router.register("profiles", ProfileViewSet, basename="profile")
+    router.register("county-submissions", CountySubmissionViewSet, basename="county-submission")

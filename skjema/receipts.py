@@ -13,7 +13,7 @@ from wagtail.documents import get_document_model
 
 from .forms import ROW_NOUNS
 from .models import Version
-from .sections import Section, _Names, display_value, sections_for
+from .sections import CodeNames, Section, display_value, sections_for
 
 
 def format_time(moment) -> str:
@@ -78,7 +78,7 @@ def _documents(kind: str, data: dict) -> dict:
 def describe(kind: str, data: dict) -> list[ReadSection]:
     """Every section of plain data with labels and display values, in a fixed number of queries
     (one per kind of register reference, one for the plan document)."""
-    names = _Names()
+    names = CodeNames()
     documents = _documents(kind, data)
 
     def item(section: Section, name: str, values: dict) -> Item:

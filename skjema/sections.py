@@ -468,7 +468,7 @@ def _validate_rules(section: Section, row: dict, context: ValidationContext, add
 # display and diff
 
 
-class _Names:
+class CodeNames:
     """Looks up display names for codes, a query per kind of reference at most."""
 
     def __init__(self):
@@ -483,10 +483,12 @@ class _Names:
         return f"{code} {name}" if name else str(code)
 
 
-def display_value(section: Section, name: str, value: Any, kind: str, names: _Names | None = None):
+def display_value(
+    section: Section, name: str, value: Any, kind: str, names: CodeNames | None = None
+):
     if _empty(value):
         return "–"
-    names = names or _Names()
+    names = names or CodeNames()
     model_field = section.model_field(name, kind)
     if reference(model_field):
         if isinstance(value, list):
@@ -531,7 +533,7 @@ class SectionDiff:
         return bool(self.fields or self.rows)
 
 
-def _field_changes(section, old: dict, new: dict, kind: str, names: _Names) -> list[FieldChange]:
+def _field_changes(section, old: dict, new: dict, kind: str, names: CodeNames) -> list[FieldChange]:
     changes = []
     for name in section.fields:
         before, after = old.get(name), new.get(name)
@@ -549,7 +551,7 @@ def _field_changes(section, old: dict, new: dict, kind: str, names: _Names) -> l
     return changes
 
 
-def _row_label(section: Section, row: dict, kind: str, names: _Names, index: int) -> str:
+def _row_label(section: Section, row: dict, kind: str, names: CodeNames, index: int) -> str:
     value = row.get(section.row_label_field) if section.row_label_field else None
     if _empty(value):
         return str(_("Rad %(n)s") % {"n": index + 1})
@@ -557,7 +559,7 @@ def _row_label(section: Section, row: dict, kind: str, names: _Names, index: int
 
 
 def diff_section(section: Section, old: Any, new: Any, kind: str, names=None) -> SectionDiff:
-    names = names or _Names()
+    names = names or CodeNames()
     if not section.is_repeating:
         return SectionDiff(
             section.key,
@@ -591,7 +593,7 @@ def diff_section(section: Section, old: Any, new: Any, kind: str, names=None) ->
 
 def diff(old: dict, new: dict, kind: str) -> list[SectionDiff]:
     """Readable per-field differences between two plain-data snapshots of the same kind."""
-    names = _Names()
+    names = CodeNames()
     return [
         diff_section(
             section, (old or {}).get(section.key), (new or {}).get(section.key), kind, names

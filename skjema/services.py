@@ -46,6 +46,19 @@ def _locked(submission: Submission):
     return model.objects.select_for_update().select_related("round", "county").get(pk=submission.pk)
 
 
+def _require_open_round(submission) -> None:
+    """The county works only while the round is open; after the deadline it is still open
+    (late submissions are marked, not blocked) until IMDi closes it."""
+    if submission.round.status != Round.Status.OPEN:
+        raise InvalidTransition(
+            _("Runden for %(year)s er %(status)s; skjemaene kan ikke endres eller sendes inn.")
+            % {
+                "year": submission.round.year,
+                "status": submission.round.get_status_display().lower(),
+            }
+        )
+
+
 def _send_after_commit(signal, submission, transition):
     transaction.on_commit(
         partial(signal.send, sender=type(submission), submission=submission, transition=transition)
@@ -85,6 +98,7 @@ def save_section(
     submission = _locked(submission)
     if not rules.can_edit_county_data(user, submission.county):
         raise NotAllowed(_("Du kan bare endre skjemaer for ditt eget fylke."))
+    _require_open_round(submission)
     if submission.status not in EDITABLE_STATES:
         raise InvalidTransition(
             _("Skjemaet er %(status)s og kan ikke endres nå.")
@@ -124,6 +138,7 @@ def confirm_section(submission: Submission, section_key: str, user) -> None:
     submission = _locked(submission)
     if not rules.can_edit_county_data(user, submission.county):
         raise NotAllowed(_("Du kan bare endre skjemaer for ditt eget fylke."))
+    _require_open_round(submission)
     if submission.status not in EDITABLE_STATES:
         raise InvalidTransition(_("Skjemaet kan ikke endres nå."))
     get_section(submission.kind, section_key)
@@ -213,6 +228,7 @@ def submit(submission: Submission, user, *, late_reason: str = "", now=None) -> 
     submission = _locked(submission)
     if not rules.can_edit_county_data(user, submission.county):
         raise NotAllowed(_("Du kan bare sende inn skjemaer for ditt eget fylke."))
+    _require_open_round(submission)
     if submission.status not in EDITABLE_STATES:
         raise InvalidTransition(
             _("Skjemaet er %(status)s og kan ikke sendes inn nå.")

@@ -1,8 +1,10 @@
 """Skjema models: rounds, the two kinds of submission (municipality profile, county submission)
 with their sections and repeating rows, and the workflow records (versions, transitions,
-review comments, the edit log) and the notification log."""
+review comments, the edit log), the notification log and the preparatory documents for the
+county meetings."""
 
 from .imports import PendingImport
+from .meetings import DocumentState, PreparatoryDocument, PreparatorySnapshot
 from .notifications import Notification, NotificationQuerySet
 from .rounds import CountyShare, Round
 from .rows import (
@@ -25,11 +27,14 @@ __all__ = [
     "Cooperation",
     "CountyShare",
     "CountySubmission",
+    "DocumentState",
     "LabourNeed",
     "MunicipalityProfile",
     "Notification",
     "NotificationQuerySet",
     "PendingImport",
+    "PreparatoryDocument",
+    "PreparatorySnapshot",
     "QualificationOffer",
     "Recommendation",
     "ReviewComment",

@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from ..models import MunicipalityProfile, Round, Status, Version
 from ..models.submissions import SUBMITTED_STATES
-from ..sections import Section, _Names
+from ..sections import CodeNames, Section
 from .columns import (
     BOOLEAN,
     CHOICE,
@@ -149,10 +149,10 @@ class SectionResource(resources.Resource):
 
     Register codes come with a name column beside them; choices are shown by their labels."""
 
-    def __init__(self, section: Section, names: _Names | None = None, **kwargs):
+    def __init__(self, section: Section, names: CodeNames | None = None, **kwargs):
         super().__init__(**kwargs)
         self.section = section
-        self.names = names or _Names()
+        self.names = names or CodeNames()
         self.fields = _identity_fields()
         if section.is_repeating:
             self.fields["uid"] = Field(
@@ -210,7 +210,7 @@ def datasets(round_: Round, user, status: str = ACCEPTED, keys=None) -> list[tup
     if keys is None or OVERVIEW_KEY in keys:
         items = [{"profile": profile, "version": version} for profile, version in exported]
         result.append((OVERVIEW_KEY, OVERVIEW_SHEET, ProfileOverviewResource().export(items)))
-    names = _Names()
+    names = CodeNames()
     for section in profile_sections():
         if keys is not None and section.key not in keys:
             continue

@@ -591,10 +591,10 @@ def preview_workbook(file, round_: Round, county, user) -> tuple[dict, list[dict
 
 
 def _preview(workbook, round_, county, user):
-    from ..sections import _Names
+    from ..sections import CodeNames
 
     context = load_context(round_, county, user)
-    names = _Names()
+    names = CodeNames()
     problems: list[Problem] = []
     by_section: dict[str, dict[str, list[ParsedRow]]] = {}
     orphans: list[ParsedRow] = []
@@ -729,7 +729,7 @@ def _conflict(change, profile, edit, base_data, names) -> dict:
 
 def _check_conflicts(pending: PendingImport, profiles: dict[int, MunicipalityProfile]) -> list:
     """Every section changed by someone else since the preview, with what they changed."""
-    from ..sections import _Names
+    from ..sections import CodeNames
 
     ids = (
         SectionEdit.objects.filter(submission__in=list(profiles.values()))
@@ -748,7 +748,7 @@ def _check_conflicts(pending: PendingImport, profiles: dict[int, MunicipalityPro
         [latest[(c["submission"], c["section"])] for c in stale]
         + [c["base_edit_id"] for c in stale if c["base_edit_id"]]
     )
-    names = _Names()
+    names = CodeNames()
     conflicts = []
     for change in stale:
         edit = edits[latest[(change["submission"], change["section"])]]

@@ -35,7 +35,7 @@ from ..exceptions import InvalidTransition, NotAllowed, SkjemaError
 from ..models import ReviewComment, Round, Submission, Transition, Version
 from ..models.submissions import AWAITING_REVIEW_STATES, Status
 from ..review_forms import AcceptForm, ReopenForm, ReturnForm
-from ..sections import _Names, diff_section, display_value, sections_for
+from ..sections import CodeNames, diff_section, display_value, sections_for
 
 
 def _require_follower(user) -> None:
@@ -97,7 +97,7 @@ def _shown_field(section, name, value, kind, names, documents) -> ShownField:
     return ShownField(label, display_value(section, name, value, kind, names))
 
 
-def present_version(data: dict, kind: str, names: _Names, documents=None) -> list[ShownSection]:
+def present_version(data: dict, kind: str, names: CodeNames, documents=None) -> list[ShownSection]:
     """A version's plain data as labelled display values, section by section."""
     documents = documents or {}
     shown = []
@@ -136,8 +136,8 @@ def present_version(data: dict, kind: str, names: _Names, documents=None) -> lis
     return shown
 
 
-def version_diff(old: dict, new: dict, kind: str, names: _Names | None = None):
-    names = names or _Names()
+def version_diff(old: dict, new: dict, kind: str, names: CodeNames | None = None):
+    names = names or CodeNames()
     return [
         diff_section(
             section, (old or {}).get(section.key), (new or {}).get(section.key), kind, names
@@ -227,7 +227,7 @@ def _review_context(request, submission: Submission, forms: dict | None = None) 
     versions = list(submission.versions.select_related("created_by").order_by("number"))
     transitions = list(submission.transitions.select_related("by", "version").order_by("at", "id"))
     comments = list(submission.review_comments.select_related("by", "version").order_by("at", "id"))
-    names = _Names()
+    names = CodeNames()
     latest = versions[-1] if versions else None
     for previous, version in zip([None, *versions], versions, strict=False):
         version.previous = previous

@@ -354,3 +354,22 @@ class TestRecommendationRows:
             )
         assert "Kommune 4003 står flere ganger." in exc.value.messages
         assert not submission.recommendations.exists()
+
+
+class TestClosedRound:
+    def test_closed_round_refuses_edits_and_submission(self, skien, users):
+        county = users["fylke_b"]
+        skien = fill_profile(skien, county)
+        Round.objects.filter(pk=skien.round_id).update(status=Round.Status.CLOSED)
+        skien.refresh_from_db()
+        ids = services.latest_edit_ids(skien)
+        with pytest.raises(InvalidTransition, match="lukket"):
+            services.save_section(
+                skien, "capacity", {"capacity": 1}, county, base_edit_id=ids["capacity"]
+            )
+        with pytest.raises(InvalidTransition, match="lukket"):
+            services.submit(skien, county)
+        with pytest.raises(InvalidTransition):
+            services.confirm_section(skien, "capacity", county)
+        skien.refresh_from_db()
+        assert skien.capacity == 25 and skien.status == Status.DRAFT
