@@ -6,10 +6,12 @@ from rest_framework.routers import DefaultRouter
 
 from portal.register import api as register_api
 from skjema import api as skjema_api
+from sok import api as sok_api
 
 router = DefaultRouter()
 register_api.register_routes(router)
 skjema_api.register_routes(router)
+sok_api.register_routes(router)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -25,6 +25,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("dokumenter/", include(wagtaildocs_urls)),
     path("skjema/", include("skjema.urls")),
+    path("sok/", include("sok.urls")),
     path("", include("portal.register.urls")),
 ]
 

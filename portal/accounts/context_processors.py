@@ -13,5 +13,7 @@ def roles(request):
             "is_ks": rules.is_ks(user),
             "county": rules.county_of(user),
             "can_access_admin": rules.can_access_admin(user),
+            "can_search": rules.can_view_submitted(user),
+            "can_follow_rounds": rules.can_follow_rounds(user),
         }
     }
