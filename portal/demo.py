@@ -79,9 +79,17 @@ def create_demo_users(password: str) -> list[DemoLogin]:
 def load_demo(password: str) -> dict:
     from portal.content.demo import build_demo_content
     from skjema.demo import build_demo_skjema
+    from skjema.meetings import build_demo_meetings
 
     logins = create_demo_users(password)
     round_year = demo_round_year()
     content = build_demo_content(round_year)
     skjema = build_demo_skjema(round_year)
-    return {"logins": logins, "round_year": round_year, "content": content, "skjema": skjema}
+    meetings = build_demo_meetings(round_year)
+    return {
+        "logins": logins,
+        "round_year": round_year,
+        "content": content,
+        "skjema": skjema,
+        "meetings": meetings,
+    }

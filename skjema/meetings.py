@@ -136,9 +136,13 @@ class RoundSchedule:
         return sorted(entries, key=lambda entry: (entry.at, entry.kind != "deadline"))
 
     @property
+    def due_limit(self) -> datetime.date:
+        return self.today + DUE_SOON
+
+    @property
     def due_soon(self) -> list[ScheduledMeeting]:
         """Documents not sent yet that are due within 30 days, overdue ones included."""
-        limit = self.today + DUE_SOON
+        limit = self.due_limit
         return sorted(
             (
                 m
@@ -318,8 +322,12 @@ DEMO_SUMMARY_SLUG = "{year}-felles-oppsummeringsmote"
 DEMO_FIRST_MEETING = datetime.timedelta(days=28)
 
 
+# Christmas and New Year: no demo meeting on these days.
+DEMO_DAYS_OFF = {(12, 24), (12, 25), (12, 26), (12, 31), (1, 1)}
+
+
 def _weekday_on_or_after(day: datetime.date) -> datetime.date:
-    while day.weekday() >= 5:
+    while day.weekday() >= 5 or (day.month, day.day) in DEMO_DAYS_OFF:
         day += datetime.timedelta(days=1)
     return day
 

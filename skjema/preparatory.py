@@ -23,8 +23,8 @@ from portal.register.models import Indicator, Municipality, StatisticValue
 from .dashboards import latest_versions
 from .models import CountyShare, ReviewComment, Round, Submission
 from .receipts import describe
-from .sections import _Names, diff, display_value, get_section
-from .services import _previous_version
+from .sections import CodeNames, diff, display_value, get_section
+from .services import previous_version
 
 FORMAT = 1
 # Requested, decided and settled: IMDi's indicator codes and the column headings.
@@ -65,7 +65,7 @@ def _number(value) -> str:
 # profile highlights
 
 
-def _shown(section, name: str, row: dict, names: _Names) -> str:
+def _shown(section, name: str, row: dict, names: CodeNames) -> str:
     value = row.get(name)
     shown = display_value(section, name, value, "profile", names)
     if isinstance(section.model_field(name, "profile"), models.DecimalField):
@@ -77,7 +77,7 @@ def _filled(value) -> bool:
     return value not in (None, "", [])
 
 
-def _qualification(rows: list[dict], names: _Names) -> list[dict]:
+def _qualification(rows: list[dict], names: CodeNames) -> list[dict]:
     section = get_section("profile", "qualification")
     items = []
     for row in rows:
@@ -105,7 +105,7 @@ def _qualification(rows: list[dict], names: _Names) -> list[dict]:
     return items
 
 
-def _upper_secondary(rows: list[dict], names: _Names) -> list[dict]:
+def _upper_secondary(rows: list[dict], names: CodeNames) -> list[dict]:
     section = get_section("profile", "upper_secondary")
     items = []
     for row in rows:
@@ -126,7 +126,7 @@ def _upper_secondary(rows: list[dict], names: _Names) -> list[dict]:
     return items
 
 
-def _cooperation(rows: list[dict], names: _Names) -> list[dict]:
+def _cooperation(rows: list[dict], names: CodeNames) -> list[dict]:
     section = get_section("profile", "cooperation")
     items = []
     for row in rows:
@@ -137,7 +137,7 @@ def _cooperation(rows: list[dict], names: _Names) -> list[dict]:
     return items
 
 
-def _labour(rows: list[dict], names: _Names) -> list[dict]:
+def _labour(rows: list[dict], names: CodeNames) -> list[dict]:
     section = get_section("profile", "labour")
     items = []
     for row in rows:
@@ -153,7 +153,7 @@ def _labour(rows: list[dict], names: _Names) -> list[dict]:
     return items
 
 
-def _capacity(values: dict, names: _Names) -> list[dict]:
+def _capacity(values: dict, names: CodeNames) -> list[dict]:
     section = get_section("profile", "capacity")
     return [
         {
@@ -174,7 +174,7 @@ HIGHLIGHTS = (
 )
 
 
-def highlights(data: dict, names: _Names) -> list[dict]:
+def highlights(data: dict, names: CodeNames) -> list[dict]:
     """What the meeting looks at in a profile version: offers with results, upper-secondary
     offers, cooperation, labour needs, and the municipality's capacity and wish."""
     shown = []
@@ -199,7 +199,7 @@ def _cell(values: list[StatisticValue]) -> str:
     for status, symbol in SYMBOLS.items():
         if status in statuses:
             return symbol
-    return ""
+    return SYMBOLS[StatisticValue.Status.MISSING]
 
 
 def statistics(municipality: Municipality, before_year: int) -> dict | None:
@@ -265,7 +265,7 @@ def _comments(comments: list[ReviewComment], kind: str) -> list[dict]:
 def _changes(municipality: Municipality, round_: Round, data: dict | None) -> dict:
     """What changed in the profile since the municipality's profile in an earlier round (the
     latest accepted, else latest submitted, version there, through code history)."""
-    previous = _previous_version(municipality, round_.year)
+    previous = previous_version(municipality, round_.year)
     if previous is None or data is None:
         return {"since": previous.submission.round.year if previous else None, "sections": []}
     previous_submission = previous.submission
@@ -273,19 +273,27 @@ def _changes(municipality: Municipality, round_: Round, data: dict | None) -> di
     for section_diff in diff(previous.data, data, "profile"):
         if not section_diff.changed:
             continue
+        section = get_section("profile", section_diff.key)
+
+        def changed(changes, section=section):
+            shown = []
+            for change in changes:
+                decimal = isinstance(
+                    section.model_field(change.field, "profile"), models.DecimalField
+                )
+                old, new = (_number(v) if decimal else v for v in (change.old, change.new))
+                shown.append({"label": change.label, "old": old, "new": new})
+            return shown
+
         sections.append(
             {
                 "title": section_diff.title,
-                "fields": [
-                    {"label": c.label, "old": c.old, "new": c.new} for c in section_diff.fields
-                ],
+                "fields": changed(section_diff.fields),
                 "rows": [
                     {
                         "label": row.label,
                         "change": str(CHANGE_LABELS[row.change]),
-                        "fields": [
-                            {"label": c.label, "old": c.old, "new": c.new} for c in row.fields
-                        ],
+                        "fields": changed(row.fields),
                     }
                     for row in section_diff.rows
                 ],
@@ -324,7 +332,7 @@ def build_content(round_: Round, meeting, county, *, now=None) -> dict:
 
 
 def _build(round_: Round, meeting, county, now) -> dict:
-    names = _Names()
+    names = CodeNames()
     municipalities = list(
         Municipality.objects.in_structure(round_.structure).filter(county=county).order_by("number")
     )
@@ -479,12 +487,8 @@ def _municipality_docx(document, row: dict) -> None:
     facts = [
         (
             _("Kommuneprofil"),
-            _("Versjon %(v)s, %(status)s, sendt inn %(at)s")
-            % {
-                "v": profile["version"],
-                "status": profile["status"].lower(),
-                "at": profile["submitted_at"],
-            }
+            _("Versjon %(v)s, sendt inn %(at)s. Status: %(status)s.")
+            % {"v": profile["version"], "status": profile["status"], "at": profile["submitted_at"]}
             if profile
             else _("Ikke sendt inn"),
         ),
@@ -517,6 +521,11 @@ def _municipality_docx(document, row: dict) -> None:
                 document,
                 [_("År"), *stats["columns"]],
                 [[str(r["year"]), *r["values"]] for r in stats["rows"]],
+            )
+            document.add_paragraph(
+                _(
+                    "«..» betyr at tallet mangler, «–» at det ikke er aktuelt, «:» at det er skjermet."
+                )
             )
         for result in stats["results"]:
             document.add_paragraph(f"{result['label']} ({result['year']}): {result['value']}")
@@ -590,10 +599,10 @@ def document_docx(content: dict, *, version: int) -> bytes:
                 [
                     (
                         _("Fylkets innspill"),
-                        _("Versjon %(v)s, %(status)s, sendt inn %(at)s")
+                        _("Versjon %(v)s, sendt inn %(at)s. Status: %(status)s.")
                         % {
                             "v": county["version"],
-                            "status": county["status"].lower(),
+                            "status": county["status"],
                             "at": county["submitted_at"],
                         },
                     ),

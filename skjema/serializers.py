@@ -132,7 +132,7 @@ class CodeField(StrictCharField):
 
     @property
     def example(self) -> str:
-        return {"Municipality": "0301", "Occupation": "5321", "ProgrammeArea": "HSHSF1----"}.get(
+        return {"Municipality": "0301", "Occupation": "53", "ProgrammeArea": "HSHSF1----"}.get(
             self.model.__name__, "0301"
         )
 

@@ -377,7 +377,7 @@ def reopen(submission: Submission, user, *, reason: str) -> Transition:
 # rounds and carry-forward
 
 
-def _previous_version(municipality: Municipality, before_year: int) -> Version | None:
+def previous_version(municipality: Municipality, before_year: int) -> Version | None:
     """The latest accepted (else latest submitted) version of this municipality's profile in an
     earlier round, following the code history (e.g. 3101 Halden finds 3001 Halden's profile)."""
     numbers = {municipality.pk}
@@ -482,7 +482,7 @@ def open_round(
         profile = MunicipalityProfile.objects.create(
             round=round_, county=municipality.county, municipality=municipality
         )
-        source = _previous_version(municipality, round_.year)
+        source = previous_version(municipality, round_.year)
         carried += source is not None
         _carry(profile, source, user, {s.key for s in sections_for("profile")}, now)
         created_profiles += 1

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include(review.urlpatterns)),
     path("", include("skjema.views.spreadsheets")),
     path("", include("skjema.views.notifications")),
+    path("", include("skjema.views.meetings")),
 ]

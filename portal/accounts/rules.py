@@ -93,3 +93,14 @@ def can_manage_register(user) -> bool:
 
 def can_access_admin(user) -> bool:
     return role_of(user) in {Role.IMDI_OFFICER, Role.EDITOR, Role.ADMINISTRATOR}
+
+
+def can_prepare_meeting_documents(user) -> bool:
+    """Generate, regenerate and send the preparatory documents for the county meetings."""
+    return is_imdi(user)
+
+
+def can_open_meeting_document(user, county: County) -> bool:
+    """A county meeting's preparatory document: IMDi and administrators, and the meeting's
+    participants – the county's own officers and KS. Nobody else, not other counties."""
+    return is_imdi(user) or is_ks(user) or is_county_officer(user, county)
