@@ -10,6 +10,7 @@ query from an editable list."""
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from functools import lru_cache
 
@@ -54,9 +55,16 @@ MAX_QUERY_LENGTH = 500
 MAX_QUERY_TERMS = 32
 
 
-@lru_cache(maxsize=1)
+_local = threading.local()
+
+
 def _stemmer():
-    return snowballstemmer.stemmer("norwegian")
+    # A Snowball stemmer keeps state while it works: one per thread, or threaded servers
+    # corrupt each other's words (AssertionError in slice_from under load).
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        stemmer = _local.stemmer = snowballstemmer.stemmer("norwegian")
+    return stemmer
 
 
 def fold(text: str) -> str:
@@ -85,6 +93,7 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+@lru_cache(maxsize=65_536)
 def stem(token: str) -> str:
     return fold(_stemmer().stemWord(token))
 

@@ -6,4 +6,9 @@ class SokConfig(AppConfig):
     verbose_name = "Søk"
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import (
+            receivers,  # noqa: F401
+            signals_setup,
+        )
+
+        signals_setup.connect()

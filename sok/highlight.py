@@ -15,12 +15,15 @@ CONTEXT_CHARS = 80
 MAX_HIGHLIGHTS = 3
 
 
-def _matches(word: str, slots: list[Slot]) -> bool:
-    term = stem(word.lower())
-    for slot in slots:
-        if term in slot.terms or any(term.startswith(p) for p in slot.prefixes):
-            return True
-    return False
+def _matcher(slots: list[Slot]):
+    exact = {term for slot in slots for term in slot.terms}
+    prefixes = tuple({prefix for slot in slots for prefix in slot.prefixes})
+
+    def matches(word: str) -> bool:
+        term = stem(word.lower())
+        return term in exact or (bool(prefixes) and term.startswith(prefixes))
+
+    return matches
 
 
 def _snippet(text: str, spans: list[tuple[int, int]]) -> str:
@@ -43,10 +46,11 @@ def _snippet(text: str, spans: list[tuple[int, int]]) -> str:
 def highlights(payload: dict, slots: list[Slot]) -> list[dict]:
     if not slots:
         return []
+    matches = _matcher(slots)
     found = []
     for entry in payload.get("texts") or []:
         text = entry["text"]
-        spans = [(m.start(), m.end()) for m in _WORD.finditer(text) if _matches(m.group(0), slots)]
+        spans = [(m.start(), m.end()) for m in _WORD.finditer(text) if matches(m.group(0))]
         if spans:
             found.append(
                 {

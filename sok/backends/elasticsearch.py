@@ -231,34 +231,38 @@ class ElasticsearchBackend(SearchBackend):
 
     def search(self, query: ProfileQuery) -> SearchResult:
         slots = query.slots()
+        # Only what a hit shows comes back (not the long term fields), read as plain dicts:
+        # wrapping every hit and bucket in the DSL's attribute objects cost more than the search.
+        search = self._search(query, slots).source(["key", "payload"])
         try:
-            response = self._search(query, slots).execute()
+            response = search.execute().to_dict()
         except UNAVAILABLE as exc:
             raise SearchUnavailable(str(exc)) from exc
         except es_exceptions.NotFoundError as exc:
             raise SearchUnavailable("indeksen finnes ikke ennå") from exc
         hits = []
-        for hit in response.hits:
-            payload = hit.payload.to_dict() if hasattr(hit.payload, "to_dict") else hit.payload
+        for hit in response["hits"]["hits"]:
+            payload = hit["_source"]["payload"]
             hits.append(
                 Hit(
-                    key=hit.key,
-                    score=float(hit.meta.score or 0.0) if slots else 0.0,
+                    key=hit["_source"]["key"],
+                    score=float(hit.get("_score") or 0.0) if slots else 0.0,
                     payload=payload,
                     highlights=highlights(payload, slots),
                 )
             )
         facets = {}
+        aggregations = response.get("aggregations", {})
         for dimension in DIMENSIONS:
-            buckets = getattr(response.aggregations, dimension).buckets
+            buckets = aggregations.get(dimension, {}).get("buckets")
             if buckets:
-                facets[dimension] = [(b.key, b.doc_count) for b in buckets]
+                facets[dimension] = [(b["key"], b["doc_count"]) for b in buckets]
         return SearchResult(
-            count=response.hits.total.value,
+            count=response["hits"]["total"]["value"],
             hits=hits,
             facets=facets,
             backend=self.name,
-            engine_ms=float(response.took),
+            engine_ms=float(response["took"]),
         )
 
     def delete_all_indices(self) -> None:

@@ -1,0 +1,88 @@
+"""API shapes of a profile search (hits, facets, paging) and of municipality suggestions.
+The response serializers also document the API in the OpenAPI schema."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class MunicipalityRefSerializer(serializers.Serializer):
+    number = serializers.CharField(help_text="Kommunenummer, alltid fire tegn («0301»).")
+    name = serializers.CharField()
+    parallel_names = serializers.ListField(child=serializers.CharField(), required=False)
+
+
+class CountyRefSerializer(serializers.Serializer):
+    number = serializers.CharField(help_text="Fylkesnummer, alltid to tegn («03»).")
+    name = serializers.CharField()
+
+
+class HighlightSerializer(serializers.Serializer):
+    section = serializers.CharField(help_text="Delen av profilen treffet er i («labour» osv.).")
+    label = serializers.CharField()
+    html = serializers.CharField(
+        help_text="Utdrag som HTML: teksten er escapet, bare <mark> rundt ordene som traff."
+    )
+
+
+class ProfileHitSerializer(serializers.Serializer):
+    key = serializers.CharField(help_text="Runde og kommunenummer, «2027-0301».")
+    municipality = MunicipalityRefSerializer()
+    county = CountyRefSerializer()
+    round = serializers.IntegerField()
+    status = serializers.CharField(help_text="submitted, resubmitted, returned eller accepted.")
+    status_label = serializers.CharField()
+    capacity = serializers.IntegerField(allow_null=True)
+    result = serializers.DecimalField(
+        max_digits=4,
+        decimal_places=1,
+        allow_null=True,
+        help_text="Beste resultat for introduksjonsprogrammet (andel i arbeid/utdanning, %).",
+    )
+    wants_to_settle = serializers.CharField(allow_null=True)
+    takes_minors = serializers.BooleanField(allow_null=True)
+    last_change = serializers.DateTimeField(help_text="Da versjonen som er søkbar ble sendt inn.")
+    score = serializers.FloatField(help_text="Relevans; 0 når søket ikke har fritekst.")
+    highlights = HighlightSerializer(many=True)
+
+
+class FacetValueSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    count = serializers.IntegerField()
+    label = serializers.CharField()
+
+
+class ProfileSearchSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ProfileHitSerializer(many=True)
+    facets = serializers.DictField(
+        child=FacetValueSerializer(many=True),
+        help_text="Antall treff per verdi i hver dimensjon, regnet på det filtrerte resultatet.",
+    )
+    backend = serializers.CharField(help_text="«database» eller «elasticsearch».")
+    degraded = serializers.BooleanField(
+        help_text="Sann når Elasticsearch ikke svarte og svaret kommer fra databasen."
+    )
+
+
+class MunicipalitySuggestionSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    name = serializers.CharField()
+    parallel_names = serializers.ListField(child=serializers.CharField())
+    county = CountyRefSerializer(allow_null=True)
+
+
+class MunicipalitySuggestionsSerializer(serializers.Serializer):
+    results = MunicipalitySuggestionSerializer(many=True)
+
+
+def search_error_serializer(field_names) -> type[serializers.Serializer]:
+    """A 400 answer: each refused parameter with its messages in Norwegian (the schema lists
+    every parameter the search takes)."""
+    fields = {
+        name: serializers.ListField(child=serializers.CharField(), required=False)
+        for name in [*field_names, "non_field_errors"]
+    }
+    return type("SearchErrorSerializer", (serializers.Serializer,), fields)
