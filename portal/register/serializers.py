@@ -46,7 +46,7 @@ class MunicipalityDetailSerializer(MunicipalitySerializer):
 
 
 class OccupationSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Occupation

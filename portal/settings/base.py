@@ -165,6 +165,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
+    "PREPROCESSING_HOOKS": ["portal.api_schema.only_v1"],
+    "ENUM_NAME_OVERRIDES": {
+        "SubmissionStatusEnum": "skjema.models.submissions.Status",
+        "RoundStatusEnum": "skjema.models.rounds.Round.Status",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
