@@ -1,0 +1,62 @@
+"""Browser test of the search page on the demo data: axe-core finds nothing, the form works by
+keyboard alone, filters narrow the result, bad input is summarised, suggestions come as a
+native list."""
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+
+def test_search_page_is_accessible_and_works_by_keyboard(page, login, assert_accessible):
+    login("imdi")
+    for path in ["/sok/", "/sok/?q=helse", "/sok/?q=helse&county=46&sort=capacity", "/sok/?page=2"]:
+        response = page.goto(path)
+        assert response is not None and response.status == 200, path
+        assert page.locator("h1").count() == 1
+        assert_accessible(page)
+
+    page.goto("/sok/")
+    page.get_by_label("Fritekst").focus()
+    page.keyboard.type("helsefagarbeider")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "q=helsefagarbeider" in page.url
+    assert re.search(r"\d+ kommuneprofil", page.locator(".sok__count").inner_text())
+    assert page.locator(".sok-hit mark").count() >= 1
+
+    first_county = page.locator("#filter-county input[type=checkbox]").first
+    first_county.check()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Bruk filtrene").click()
+    assert "county=" in page.url
+    assert page.locator("#filter-county input[type=checkbox]").first.is_checked()
+    assert_accessible(page)
+
+
+def test_bad_input_is_summarised(page, login, assert_accessible):
+    login("ks")
+    page.goto("/sok/?capacity_min=-5&page=abc")
+    summary = page.get_by_role("alert")
+    assert "Kapasitet må være et helt tall" in summary.inner_text()
+    assert_accessible(page)
+
+
+def test_municipality_suggestions(page, login):
+    login("fylke-40")
+    page.goto("/sok/")
+    page.get_by_label("Fritekst").fill("tromso")
+    page.wait_for_function(
+        "document.querySelectorAll('#sok-kommuneforslag option').length > 0", timeout=5000
+    )
+    values = page.locator("#sok-kommuneforslag option").evaluate_all(
+        "options => options.map(o => o.value)"
+    )
+    assert values[0] == "Tromsø"
+
+
+def test_roles_without_search_are_refused(page, login):
+    login("redaktor")
+    response = page.goto("/sok/")
+    assert response is not None and response.status == 403
