@@ -6,13 +6,13 @@ from __future__ import annotations
 from rest_framework import serializers
 
 
-class MunicipalityRefSerializer(serializers.Serializer):
+class SearchMunicipalityRefSerializer(serializers.Serializer):
     number = serializers.CharField(help_text="Kommunenummer, alltid fire tegn («0301»).")
     name = serializers.CharField()
     parallel_names = serializers.ListField(child=serializers.CharField(), required=False)
 
 
-class CountyRefSerializer(serializers.Serializer):
+class SearchCountyRefSerializer(serializers.Serializer):
     number = serializers.CharField(help_text="Fylkesnummer, alltid to tegn («03»).")
     name = serializers.CharField()
 
@@ -27,8 +27,8 @@ class HighlightSerializer(serializers.Serializer):
 
 class ProfileHitSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="Runde og kommunenummer, «2027-0301».")
-    municipality = MunicipalityRefSerializer()
-    county = CountyRefSerializer()
+    municipality = SearchMunicipalityRefSerializer()
+    county = SearchCountyRefSerializer()
     round = serializers.IntegerField()
     status = serializers.CharField(help_text="submitted, resubmitted, returned eller accepted.")
     status_label = serializers.CharField()
@@ -71,7 +71,7 @@ class MunicipalitySuggestionSerializer(serializers.Serializer):
     number = serializers.CharField()
     name = serializers.CharField()
     parallel_names = serializers.ListField(child=serializers.CharField())
-    county = CountyRefSerializer(allow_null=True)
+    county = SearchCountyRefSerializer(allow_null=True)
 
 
 class MunicipalitySuggestionsSerializer(serializers.Serializer):

@@ -6,7 +6,6 @@ DEFAULT_SYNONYMS = [
     "barnehagelærer, førskolelærer",
     "lærling, læreplass, lærekontrakt",
     "fagbrev, fagarbeider",
-    "enslige mindreårige, EM",
 ]
 
 
