@@ -7,6 +7,7 @@ from wagtail.users.forms import UserCreationForm, UserEditForm
 from portal.register.models import County
 
 from .models import Role
+from .services import sync_role_groups
 
 
 class _RoleFieldsMixin(forms.Form):
@@ -26,6 +27,21 @@ class _RoleFieldsMixin(forms.Form):
         elif role != Role.COUNTY_OFFICER and county is not None:
             self.add_error("county", _("Bare saksbehandlere i fylkeskommunen har fylke."))
         return cleaned
+
+    def save(self, commit=True):
+        # The form saves its group selection after the user; the role's group must survive it.
+        user = super().save(commit=commit)
+        if commit:
+            sync_role_groups(user)
+        else:
+            save_groups = self.save_m2m
+
+            def save_m2m():
+                save_groups()
+                sync_role_groups(user)
+
+            self.save_m2m = save_m2m
+        return user
 
 
 class PortalUserCreationForm(_RoleFieldsMixin, UserCreationForm):
