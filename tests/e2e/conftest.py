@@ -23,6 +23,7 @@ import pytest
 from tests.conftest import require_service
 
 ROOT = Path(__file__).resolve().parents[2]
+SHARED_DATA = ROOT.parent / "shared" / "data"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 DEMO_PASSWORD = "demo-e2e-passord"
 CHROMIUM_ARGS = [
@@ -89,7 +90,14 @@ def portal_server(tmp_path_factory):
         "SOK_INDEX_PREFIX": "bosetting-e2e",
     }
     log = (tmp_dir / "setup.log").open("w")
-    for command in (["migrate", "--no-input"], ["load_register"], ["load_demo"]):
+    commands = [["migrate", "--no-input"], ["load_register"], ["load_demo"]]
+    # The real history of municipality codes and IMDi's statistics, as an administrator would
+    # import them, so the municipality page shows its chart and table.
+    grouping = SHARED_DATA / "register" / "ssb-kommunegruppering-1994-2024.xlsx"
+    statistics = SHARED_DATA / "imdi" / "bosatt_anmodede.csv"
+    require_service(grouping.exists() and statistics.exists(), f"reference data in {SHARED_DATA}")
+    commands += [["import_register", str(grouping)], ["import_statistics", str(statistics)]]
+    for command in commands:
         subprocess.run(
             [sys.executable, "manage.py", *command],
             cwd=ROOT,
