@@ -271,7 +271,9 @@ def mark_sent(document: PreparatoryDocument, user, *, now: datetime.datetime | N
     _require_preparer(user)
     now = now or timezone.now()
     document = (
-        PreparatoryDocument.objects.select_for_update()
+        # Lock only the document row: the joined rows are read, not changed (and PostgreSQL
+        # refuses FOR UPDATE on the nullable side of the outer join to «current»).
+        PreparatoryDocument.objects.select_for_update(of=("self",))
         .select_related("round", "county", "meeting", "current")
         .get(pk=document.pk)
     )

@@ -43,7 +43,13 @@ from .sections import (
 def _locked(submission: Submission):
     """Re-read the submission under a row lock, as its specific type."""
     model = MunicipalityProfile if submission.kind == Submission.Kind.PROFILE else CountySubmission
-    return model.objects.select_for_update().select_related("round", "county").get(pk=submission.pk)
+    # Lock the submission's own rows (child and parent table), not the joined round and county:
+    # on PostgreSQL those would otherwise be locked too and serialise every save in a round.
+    return (
+        model.objects.select_for_update(of=("self", "submission_ptr"))
+        .select_related("round", "county")
+        .get(pk=submission.pk)
+    )
 
 
 def _require_open_round(submission) -> None:
