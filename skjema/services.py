@@ -394,36 +394,31 @@ def previous_version(municipality: Municipality, before_year: int) -> Version | 
         )
         frontier = [m for m in predecessors if m.pk not in numbers]
         numbers.update(m.pk for m in frontier)
-    candidates = Submission.objects.filter(
-        kind=Submission.Kind.PROFILE,
-        municipality_id__in=numbers,
-        round__year__lt=before_year,
-        status__in=SUBMITTED_STATES,
-    ).order_by("-round__year")
-    for accepted_only in (True, False):
-        for candidate in candidates:
-            if accepted_only and candidate.status != Status.ACCEPTED:
-                continue
-            version = candidate.versions.order_by("-number").first()
-            if version is not None:
-                return version
-    return None
+    return _latest_from_earlier_rounds(
+        Submission.objects.filter(kind=Submission.Kind.PROFILE, municipality_id__in=numbers),
+        before_year,
+    )
 
 
 def _previous_county_version(county, before_year: int) -> Version | None:
-    candidates = Submission.objects.filter(
-        kind=Submission.Kind.COUNTY,
-        county=county,
-        round__year__lt=before_year,
-        status__in=SUBMITTED_STATES,
-    ).order_by("-round__year")
-    for accepted_only in (True, False):
-        for candidate in candidates:
-            if accepted_only and candidate.status != Status.ACCEPTED:
-                continue
-            version = candidate.versions.order_by("-number").first()
-            if version is not None:
-                return version
+    return _latest_from_earlier_rounds(
+        Submission.objects.filter(kind=Submission.Kind.COUNTY, county=county), before_year
+    )
+
+
+def _latest_from_earlier_rounds(submissions, before_year: int) -> Version | None:
+    """The newest round's latest version among these submissions: accepted ones first, else
+    the latest submitted."""
+    candidates = list(
+        submissions.filter(round__year__lt=before_year, status__in=SUBMITTED_STATES).order_by(
+            "-round__year"
+        )
+    )
+    accepted = [c for c in candidates if c.status == Status.ACCEPTED]
+    for candidate in accepted + [c for c in candidates if c.status != Status.ACCEPTED]:
+        version = candidate.versions.order_by("-number").first()
+        if version is not None:
+            return version
     return None
 
 
