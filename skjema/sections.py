@@ -287,6 +287,26 @@ def _resolve(model_field, code: Any):
         ) from exc
 
 
+def _plan_document_id(submission, value) -> int | None:
+    """A county's plan document: the one it has, none, or one uploaded by the county's own
+    officers. Any other id (another county's draft plan, an editor's file) is refused."""
+    if value in (None, ""):
+        return None
+    if value == submission.plan_document_id:
+        return value
+    from wagtail.documents import get_document_model
+
+    owned = get_document_model().objects.filter(
+        pk=value, uploaded_by_user__county_id=submission.county_id
+    )
+    if isinstance(value, bool) or not isinstance(value, int) or not owned.exists():
+        raise ValidationError(
+            _("Dokument %(id)s finnes ikke blant dokumentene fylket har lastet opp.")
+            % {"id": value}
+        )
+    return value
+
+
 def _assign(obj, section: Section, data: dict) -> list[tuple[str, list]]:
     """Set the object's fields from plain data; return the many-to-many values to set after save."""
     later = []
@@ -301,7 +321,7 @@ def _assign(obj, section: Section, data: dict) -> list[tuple[str, list]]:
         elif ref:
             setattr(obj, name, _resolve(model_field, value))
         elif name == "plan_document":
-            obj.plan_document_id = value or None
+            obj.plan_document_id = _plan_document_id(obj, value)
         elif isinstance(model_field, models.DecimalField) and value not in (None, ""):
             try:
                 setattr(obj, name, Decimal(str(value)))

@@ -373,3 +373,40 @@ class TestClosedRound:
             services.confirm_section(skien, "capacity", county)
         skien.refresh_from_db()
         assert skien.capacity == 25 and skien.status == Status.DRAFT
+
+
+class TestPlanDocument:
+    def _document(self, user):
+        from django.core.files.base import ContentFile
+        from wagtail.documents import get_document_model
+
+        return get_document_model().objects.create(
+            title="Plan", file=ContentFile(b"%PDF-1.4", name="plan.pdf"), uploaded_by_user=user
+        )
+
+    def test_only_the_county_s_own_documents(self, opened, users, counties):
+        from django.core.exceptions import ValidationError
+
+        telemark = CountySubmission.objects.get(round=opened, county=counties["40"])
+        mine = self._document(users["fylke_b"])
+        theirs = self._document(users["fylke_a"])  # Oslo's draft plan
+        ids = services.latest_edit_ids(telemark)
+        with pytest.raises(ValidationError, match="finnes ikke blant dokumentene"):
+            services.save_section(
+                telemark,
+                "plans",
+                {"plan_document": theirs.pk},
+                users["fylke_b"],
+                base_edit_id=ids["plans"],
+            )
+        telemark.refresh_from_db()
+        assert telemark.plan_document_id is None
+        services.save_section(
+            telemark,
+            "plans",
+            {"plan_document": mine.pk},
+            users["fylke_b"],
+            base_edit_id=ids["plans"],
+        )
+        telemark.refresh_from_db()
+        assert telemark.plan_document_id == mine.pk
