@@ -260,16 +260,20 @@ class FeaturedLinksBlock(blocks.StreamBlock):
 _PARAGRAPH_FEATURES = ["h2", "h3", "bold", "italic", "link", "document-link", "ol", "ul"]
 
 
-class ContentBlock(blocks.StreamBlock):
-    """The body of a guidance page."""
-
-    heading = HeadingBlock()
-    paragraph = blocks.RichTextBlock(
+def _paragraph() -> blocks.RichTextBlock:
+    return blocks.RichTextBlock(
         label=_("Avsnitt"),
         icon="pilcrow",
         features=_PARAGRAPH_FEATURES,
         template="content/blocks/paragraph.html",
     )
+
+
+class ContentBlock(blocks.StreamBlock):
+    """The body of a guidance page."""
+
+    heading = HeadingBlock()
+    paragraph = _paragraph()
     callout = CalloutBlock()
     document = DocumentLinkBlock()
     faq = FAQBlock()
@@ -279,11 +283,6 @@ class MinutesBodyBlock(blocks.StreamBlock):
     """The body of minutes: the guidance blocks without the FAQ."""
 
     heading = HeadingBlock()
-    paragraph = blocks.RichTextBlock(
-        label=_("Avsnitt"),
-        icon="pilcrow",
-        features=_PARAGRAPH_FEATURES,
-        template="content/blocks/paragraph.html",
-    )
+    paragraph = _paragraph()
     callout = CalloutBlock()
     document = DocumentLinkBlock()
