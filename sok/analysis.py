@@ -70,6 +70,8 @@ def _stemmer():
 def fold(text: str) -> str:
     """Lower case, Norwegian letters spelled out, accents removed."""
     text = unicodedata.normalize("NFKC", text).lower().translate(_FOLD)
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -12,3 +12,11 @@ class SokConfig(AppConfig):
         )
 
         signals_setup.connect()
+
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import SynonymGroup
+        from .query import forget_synonyms
+
+        post_save.connect(forget_synonyms, sender=SynonymGroup, dispatch_uid="sok.synonyms.save")
+        post_delete.connect(forget_synonyms, sender=SynonymGroup, dispatch_uid="sok.synonyms.del")

@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.register.models import County, Municipality, Occupation, Programme, ProgrammeArea
@@ -39,6 +40,19 @@ CHOICES: dict[str, dict[str, str]] = {
     "offer_kind": dict(QualificationOffer.Kind.choices),
     "household_type": dict(MunicipalityProfile.HouseholdType.choices),
 }
+
+
+_choice_labels: dict[tuple[str, str], dict[str, str]] = {}
+
+
+def choice_labels(dimension: str) -> dict[str, str]:
+    """The fixed choices of a dimension as text in the active language (made once per
+    language: a search labels hundreds of values)."""
+    key = (dimension, get_language() or "")
+    labels = _choice_labels.get(key)
+    if labels is None:
+        labels = _choice_labels[key] = {v: str(label) for v, label in CHOICES[dimension].items()}
+    return labels
 
 
 @dataclass(frozen=True)
@@ -84,7 +98,7 @@ def labels_for(values: Mapping[str, Iterable[str]]) -> dict[str, dict[str, str]]
     for dimension, given in values.items():
         wanted = {str(v) for v in given if v}
         if dimension in CHOICES:
-            found = {v: str(label) for v, label in CHOICES[dimension].items()}
+            found = choice_labels(dimension)
         elif dimension in ("county", "cooperation", "occupation", "programme") and wanted:
             names = names or register_names()
             found = names[dimension]

@@ -11,7 +11,6 @@ import re
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Max
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +19,6 @@ from portal.register.models import Municipality
 from .analysis import MAX_QUERY_LENGTH, fold
 from .documents import DIMENSIONS
 from .facets import CHOICES, DIMENSION_LABELS, register_names
-from .models import SearchDocument
 from .query import MAX_PAGE_SIZE, SORTS, ProfileQuery
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -41,20 +39,6 @@ assert [value for value, _label in SORT_CHOICES] == list(SORTS)
 
 def without_control_characters(text: str) -> str:
     return _CONTROL.sub(" ", text)
-
-
-def newest_round() -> int | None:
-    """The newest round with searchable profiles (one query, answered from the index)."""
-    return SearchDocument.objects.aggregate(newest=Max("round_year"))["newest"]
-
-
-def available_rounds() -> list[int]:
-    """Rounds that have searchable profiles, newest first (one query)."""
-    return list(
-        SearchDocument.objects.order_by("-round_year")
-        .values_list("round_year", flat=True)
-        .distinct()
-    )
 
 
 class TextField(forms.CharField):

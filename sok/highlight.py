@@ -15,15 +15,22 @@ CONTEXT_CHARS = 80
 MAX_HIGHLIGHTS = 3
 
 
-def _matcher(slots: list[Slot]):
-    exact = {term for slot in slots for term in slot.terms}
-    prefixes = tuple({prefix for slot in slots for prefix in slot.prefixes})
+class _Matcher:
+    """Which words of a text match a query's slots."""
 
-    def matches(word: str) -> bool:
-        term = stem(word.lower())
-        return term in exact or (bool(prefixes) and term.startswith(prefixes))
+    def __init__(self, slots: list[Slot]):
+        self.exact = {term for slot in slots for term in slot.terms}
+        self.prefixes = tuple({prefix for slot in slots for prefix in slot.prefixes})
+        # Texts repeat their words; each distinct word is stemmed and tested once per search.
+        self.seen: dict[str, bool] = {}
 
-    return matches
+    def matches(self, word: str) -> bool:
+        found = self.seen.get(word)
+        if found is None:
+            term = stem(word.lower())
+            found = term in self.exact or bool(self.prefixes and term.startswith(self.prefixes))
+            self.seen[word] = found
+        return found
 
 
 def _snippet(text: str, spans: list[tuple[int, int]]) -> str:
@@ -43,14 +50,22 @@ def _snippet(text: str, spans: list[tuple[int, int]]) -> str:
     return ("…" if start > 0 else "") + "".join(out) + ("…" if end < len(text) else "")
 
 
-def highlights(payload: dict, slots: list[Slot]) -> list[dict]:
-    if not slots:
-        return []
-    matches = _matcher(slots)
+def take_highlights(payloads: list[dict], slots: list[Slot]) -> list[list[dict]]:
+    """The highlights of each hit on a page, one matcher for them all; the texts they are cut
+    from then leave the payloads (nothing else reads them, and they are most of the bytes)."""
+    matcher = _Matcher(slots) if slots else None
+    out = []
+    for payload in payloads:
+        texts = payload.pop("texts", None) or []
+        out.append(_highlights(texts, matcher) if matcher else [])
+    return out
+
+
+def _highlights(texts: list[dict], matcher: _Matcher) -> list[dict]:
     found = []
-    for entry in payload.get("texts") or []:
+    for entry in texts:
         text = entry["text"]
-        spans = [(m.start(), m.end()) for m in _WORD.finditer(text) if matches(m.group(0))]
+        spans = [(m.start(), m.end()) for m in _WORD.finditer(text) if matcher.matches(m.group(0))]
         if spans:
             found.append(
                 {

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.core.cache import cache
+
 from .analysis import analyse, analyse_query, is_prefix_term
 
 # Weight of a match per field; a prefix (compound) match counts half. Powers of two, so the
@@ -69,11 +71,14 @@ class SearchResult:
     degraded: bool = False
 
 
-def synonym_index() -> dict[str, frozenset[str]]:
-    """Each analysed word of the editable synonym list -> the words it also stands for.
+# The synonym list is read on nearly every search; it changes a few times a year. Cached for a
+# short while, and dropped at once in this process when an entry is saved or deleted, so an
+# edit applies to the next search here and within SYNONYMS_SECONDS in every other process.
+SYNONYMS_KEY = "sok:synonyms:v1"
+SYNONYMS_SECONDS = 30
 
-    Read on every search (the list is a few dozen rows), so an edit applies at once in every
-    process without cache invalidation."""
+
+def _load_synonym_index() -> dict[str, frozenset[str]]:
     from .models import SynonymGroup
 
     index: dict[str, set[str]] = {}
@@ -86,6 +91,19 @@ def synonym_index() -> dict[str, frozenset[str]]:
         for term in single:
             index.setdefault(term, set()).update(single - {term})
     return {k: frozenset(v) for k, v in index.items()}
+
+
+def synonym_index() -> dict[str, frozenset[str]]:
+    """Each analysed word of the editable synonym list -> the words it also stands for."""
+    index = cache.get(SYNONYMS_KEY)
+    if index is None:
+        index = _load_synonym_index()
+        cache.set(SYNONYMS_KEY, index, SYNONYMS_SECONDS)
+    return index
+
+
+def forget_synonyms(**kwargs) -> None:
+    cache.delete(SYNONYMS_KEY)
 
 
 def score_terms(slots: list[Slot], doc_terms: dict[str, set[str]]) -> float:

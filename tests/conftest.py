@@ -20,6 +20,17 @@ def require_service(available: bool, what: str) -> None:
     pytest.skip(f"{what} is not available")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache: a test's rolled-back rows must not live on in
+    cached lookups (synonyms, register names) that the next test reads."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def counties(register):
     """County A is 03 Oslo, county B is 40 Telemark (from the real register)."""

@@ -9,7 +9,7 @@ from collections import defaultdict
 from django.db import connection
 from django.db.models import Count, Q
 
-from ..highlight import highlights
+from ..highlight import take_highlights
 from ..models import SearchDocument, SearchFacet, SearchTerm
 from ..query import Hit, ProfileQuery, SearchResult, score_terms
 from .base import BackendStatus, SearchBackend
@@ -86,14 +86,10 @@ class DatabaseBackend(SearchBackend):
         matched.sort(key=lambda pk: _order_key(query, scores.get(pk, 0.0), rows[pk]))
         page_ids = matched[query.offset : query.offset + query.page_size]
         payloads = dict(SearchDocument.objects.filter(pk__in=page_ids).values_list("id", "payload"))
+        page = [payloads[pk] for pk in page_ids]
         hits = [
-            Hit(
-                key=rows[pk]["key"],
-                score=scores.get(pk, 0.0),
-                payload=payloads[pk],
-                highlights=highlights(payloads[pk], slots),
-            )
-            for pk in page_ids
+            Hit(key=rows[pk]["key"], score=scores.get(pk, 0.0), payload=payload, highlights=found)
+            for pk, payload, found in zip(page_ids, page, take_highlights(page, slots), strict=True)
         ]
         facets = self._facets(docs if not slots else matched)
         elapsed = (time.perf_counter() - started) * 1000

@@ -55,3 +55,21 @@ def test_a_new_synonym_applies_to_the_next_search(search_data, database_backend,
     assert search_profiles(query).count == 0
     SynonymGroup.objects.create(terms="tømrerarbeid, tømrere")
     assert [h.payload["municipality"]["number"] for h in search_profiles(query).hits] == ["4001"]
+
+
+def test_a_deleted_synonym_stops_applying_at_once(search_data, database_backend, users):
+    """The synonym list is cached between searches; saving or deleting an entry drops it."""
+    from sok.index import rebuild_database_index
+
+    rebuild_database_index()
+    group = SynonymGroup.objects.create(terms="tømrerarbeid, tømrere")
+    query = ProfileQuery(text="tømrerarbeid", round_year=2027)
+    assert search_profiles(query).count == 1
+    group.terms = "tømrerarbeid, snekkere"
+    group.save()
+    assert search_profiles(query).count == 0
+    group.terms = "tømrerarbeid, tømrere"
+    group.save()
+    assert search_profiles(query).count == 1
+    group.delete()
+    assert search_profiles(query).count == 0

@@ -3,7 +3,7 @@ Safe to run from cron; does nothing on the database backend."""
 
 from django.core.management.base import BaseCommand
 
-from sok.index import push_pending
+from sok.index import push_all_pending
 from sok.models import PendingIndexUpdate
 
 
@@ -11,11 +11,6 @@ class Command(BaseCommand):
     help = "Sender ventende oppdateringer av søkeindeksen til Elasticsearch."
 
     def handle(self, *args, **options):
-        sent = 0
-        while True:
-            batch = push_pending()
-            sent += batch
-            if not batch:
-                break
+        sent = push_all_pending()
         left = PendingIndexUpdate.objects.count()
         self.stdout.write(f"Sendt {sent} oppdateringer; {left} venter fortsatt.")
