@@ -17,15 +17,15 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from portal.register.models import Municipality
 
 from .analysis import fold
-from .facets import CHOICES, present
+from .facets import choice_labels, present
 from .forms import (
     ChoiceListField,
     PercentField,
     SearchForm,
     ValueListField,
-    newest_round,
     without_control_characters,
 )
+from .index import newest_round
 from .query import SearchResult
 from .serializers import (
     MunicipalitySuggestionsSerializer,
@@ -91,12 +91,13 @@ def _hit(hit) -> dict:
         "county": payload["county"],
         "round": payload["round"],
         "status": payload["status"],
-        "status_label": str(CHOICES["status"].get(payload["status"], payload["status"])),
+        "status_label": choice_labels("status").get(payload["status"], payload["status"]),
         "capacity": payload.get("capacity"),
         "result": payload.get("result"),
         "wants_to_settle": payload.get("wants_to_settle"),
         "takes_minors": payload.get("takes_minors"),
         "last_change": payload.get("last_change"),
+        "statistics": payload.get("statistics"),
         "score": hit.score,
         "highlights": hit.highlights,
     }

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from portal.register.models import Municipality, Occupation, ProgrammeArea
+from portal.register.statistics_display import latest_settlement, settlement_series
 from skjema.models import MunicipalityProfile, QualificationOffer, Submission, Version
 from skjema.models.submissions import SUBMITTED_STATES
 from skjema.sections import PROFILE_SECTIONS, display_value
@@ -53,6 +54,14 @@ class _Lookups:
         self.areas = {a.code: a for a in ProgrammeArea.objects.select_related("programme")}
         self.occupations = dict(Occupation.objects.values_list("code", "name"))
         self.municipalities = dict(Municipality.objects.values_list("number", "name"))
+        self._settlement: dict[str, dict] = {}
+
+    def settlement(self, municipality: Municipality, round_year: int) -> dict | None:
+        """IMDi's latest requested/decided/settled figures before the round's year (read once
+        per municipality, whatever the number of rounds)."""
+        if municipality.number not in self._settlement:
+            self._settlement[municipality.number] = settlement_series(municipality)
+        return latest_settlement(self._settlement[municipality.number], round_year)
 
 
 def _text(*parts) -> str:
@@ -196,6 +205,7 @@ def build(
         "wants_to_settle": capacity_data.get("wants_to_settle") or None,
         "takes_minors": minors,
         "result": str(result) if result is not None else None,
+        "statistics": lookups.settlement(municipality, submission.round.year),
         "texts": texts,
     }
     return DocumentData(

@@ -5,6 +5,7 @@ told afterwards (``sok.sync``), from a pending list written in the same transact
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 
 from skjema.models import MunicipalityProfile
@@ -12,6 +13,35 @@ from skjema.models.submissions import SUBMITTED_STATES
 
 from .documents import DocumentData, _Lookups, build, document_key, indexable_profiles
 from .models import PendingIndexUpdate, SearchDocument, SearchFacet, SearchTerm
+
+# The rounds that have profiles change when a round gets its first or loses its last one.
+# Cached for as long as the freshness promise allows (a profile is searchable within two
+# seconds), and dropped at once in this process whenever the index is written.
+ROUNDS_KEY = "sok:rounds:v1"
+ROUNDS_SECONDS = 2
+
+
+def available_rounds() -> list[int]:
+    """Rounds that have searchable profiles, newest first (at most one query)."""
+    rounds = cache.get(ROUNDS_KEY)
+    if rounds is None:
+        rounds = list(
+            SearchDocument.objects.order_by("-round_year")
+            .values_list("round_year", flat=True)
+            .distinct()
+        )
+        cache.set(ROUNDS_KEY, rounds, ROUNDS_SECONDS)
+    return rounds
+
+
+def forget_rounds() -> None:
+    cache.delete(ROUNDS_KEY)
+
+
+def newest_round() -> int | None:
+    """The newest round with searchable profiles."""
+    rounds = available_rounds()
+    return rounds[0] if rounds else None
 
 
 def _mirror_enabled() -> bool:
@@ -71,6 +101,8 @@ def refresh_profile(profile: MunicipalityProfile, lookups=None) -> str:
     else:
         SearchDocument.objects.filter(key=key).delete()
     _mark_pending([key])
+    forget_rounds()
+    transaction.on_commit(forget_rounds)
     transaction.on_commit(lambda: push_pending([key]))
     return key
 
@@ -92,8 +124,37 @@ def rebuild_database_index(progress=None) -> int:
     stale = SearchDocument.objects.exclude(key__in=keys)
     with transaction.atomic():
         stale.delete()
+    forget_rounds()
     _analyse_tables()
     return len(keys)
+
+
+def refresh_statistics() -> list[str]:
+    """After a statistics import: bring the figures every document shows up to date (the
+    texts, terms and facets do not depend on them). Returns the keys of changed documents;
+    Elasticsearch gets them after commit, like any other update."""
+    lookups = _Lookups()
+    changed = []
+    with transaction.atomic():
+        documents = SearchDocument.objects.select_related("municipality").order_by("pk")
+        for document in documents.iterator(chunk_size=500):
+            figures = lookups.settlement(document.municipality, document.round_year)
+            if document.payload.get("statistics") != figures:
+                document.payload["statistics"] = figures
+                document.save(update_fields=["payload", "updated_at"])
+                changed.append(document.key)
+        _mark_pending(changed)
+    if changed:
+        transaction.on_commit(push_all_pending)
+    return changed
+
+
+def push_all_pending() -> int:
+    """Send every pending update, batch by batch, until none is left or the engine is down."""
+    sent = 0
+    while batch := push_pending():
+        sent += batch
+    return sent
 
 
 def _analyse_tables() -> None:

@@ -2,10 +2,11 @@
 
 from django.dispatch import receiver
 
+from portal.register.signals import statistics_changed
 from skjema import signals
 from skjema.models import Submission
 
-from .index import refresh_profile
+from .index import refresh_profile, refresh_statistics
 
 
 @receiver(signals.submission_submitted)
@@ -15,3 +16,8 @@ from .index import refresh_profile
 def _reindex_on_transition(sender, submission, **kwargs):
     if submission.kind == Submission.Kind.PROFILE:
         refresh_profile(submission)
+
+
+@receiver(statistics_changed)
+def _refresh_figures(sender, **kwargs):
+    refresh_statistics()

@@ -25,6 +25,17 @@ class HighlightSerializer(serializers.Serializer):
     )
 
 
+class SettlementFiguresSerializer(serializers.Serializer):
+    year = serializers.IntegerField(help_text="Siste år før runden med tall fra IMDi.")
+    requested = serializers.IntegerField(
+        allow_null=True, help_text="Anmodet om å bosette (personer)."
+    )
+    decided = serializers.IntegerField(
+        allow_null=True, help_text="Kommunestyrets vedtak (personer)."
+    )
+    settled = serializers.IntegerField(allow_null=True, help_text="Faktisk bosatt (personer).")
+
+
 class ProfileHitSerializer(serializers.Serializer):
     key = serializers.CharField(help_text="Runde og kommunenummer, «2027-0301».")
     municipality = SearchMunicipalityRefSerializer()
@@ -42,6 +53,14 @@ class ProfileHitSerializer(serializers.Serializer):
     wants_to_settle = serializers.CharField(allow_null=True)
     takes_minors = serializers.BooleanField(allow_null=True)
     last_change = serializers.DateTimeField(help_text="Da versjonen som er søkbar ble sendt inn.")
+    statistics = SettlementFiguresSerializer(
+        allow_null=True,
+        help_text=(
+            "IMDis siste tall for anmodet, vedtatt og bosatt før rundens år; null når IMDi "
+            "ikke har tall for kommunen. Et tall som er skjermet, ikke aktuelt eller mangler, "
+            "er null."
+        ),
+    )
     score = serializers.FloatField(help_text="Relevans; 0 når søket ikke har fritekst.")
     highlights = HighlightSerializer(many=True)
 

@@ -21,7 +21,8 @@ from portal.content.models import ContentPageQuerySet
 
 from .analysis import tokens
 from .facets import CHOICES, DIMENSION_LABELS, FacetValue, present
-from .forms import SearchForm, available_rounds
+from .forms import SearchForm
+from .index import available_rounds
 from .query import SearchResult
 from .service import can_search, search_profiles
 
@@ -65,6 +66,7 @@ class ShownHit:
     status: str
     status_label: str
     last_change: datetime.datetime | None
+    statistics: dict | None = None
     highlights: list[dict] = field(default_factory=list)
 
 
@@ -86,6 +88,7 @@ def _shown_hits(result: SearchResult) -> list[ShownHit]:
                 status=payload["status"],
                 status_label=str(statuses.get(payload["status"], payload["status"])),
                 last_change=parse_datetime(payload.get("last_change") or ""),
+                statistics=payload.get("statistics"),
                 highlights=hit.highlights,
             )
         )

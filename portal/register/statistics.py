@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 
 from .importers import base_name, clean_text
 from .models import CodeChange, Indicator, Municipality, StatisticValue
+from .signals import statistics_changed
 from .statistics_files import (
     FORMAT_LABELS,
     WIDE,
@@ -532,4 +533,6 @@ def import_statistics(
     report = plan.report
     report.dry_run = dry_run
     report.seconds = time.monotonic() - started
+    if not dry_run and (report.created or report.updated):
+        statistics_changed.send(sender=StatisticValue, report=report)
     return report

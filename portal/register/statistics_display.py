@@ -270,3 +270,38 @@ def _chart(labels, rows, municipality) -> Chart | None:
         "Alle tallene står i tabellen under diagrammet."
     )
     return Chart(width, height, left, top, right, bottom, lines, y_ticks, x_ticks, description)
+
+
+# The key figures a search hit shows: (payload key, indicator code).
+KEY_FIGURES = (("requested", "anmodning"), ("decided", "vedtak"), ("settled", "bosatt"))
+
+
+def settlement_series(municipality: Municipality) -> dict[str, list[StatisticValue]]:
+    """The municipality's requested, decided and settled values (``series_for``), by indicator
+    code. Two queries."""
+    codes = [code for _key, code in KEY_FIGURES]
+    return {
+        s.indicator.code: s.values
+        for s in StatisticValue.objects.series_for(municipality, indicators=codes)
+    }
+
+
+def latest_settlement(series: dict[str, list[StatisticValue]], before_year: int) -> dict | None:
+    """The newest year before ``before_year`` with a requested, decided or settled number (old
+    codes included, parts of a merger summed), as plain data for the search index:
+    ``{"year": 2022, "requested": 30, "decided": 30, "settled": 28}``. A figure that is not a
+    number that year (withheld, not applicable, missing) is None."""
+    years: dict[int, dict[str, list[StatisticValue]]] = {}
+    for key, code in KEY_FIGURES:
+        for value in series.get(code, ()):
+            if value.year < before_year:
+                years.setdefault(value.year, {}).setdefault(key, []).append(value)
+    for year in sorted(years, reverse=True):
+        cells = {key: combine(years[year].get(key, [])) for key, _code in KEY_FIGURES}
+        figures = {
+            key: int(cell.value) if cell and cell.status == Status.VALUE else None
+            for key, cell in cells.items()
+        }
+        if any(v is not None for v in figures.values()):
+            return {"year": year, **figures}
+    return None

@@ -156,3 +156,63 @@ def test_value_and_status_must_agree(record, register):
         record("3101", 2024, None, status=Status.VALUE)
     with pytest.raises(IntegrityError), transaction.atomic():
         record("3101", 2024, "3", status=Status.SUPPRESSED)
+
+
+@pytest.mark.django_db
+class TestLatestSettlement:
+    """The figures a search hit shows: the newest year before the round with any number."""
+
+    @pytest.fixture
+    def indicators(self, anmodning):
+        return {
+            "anmodning": anmodning,
+            **{
+                code: Indicator.objects.create(code=code, name=code, unit=Indicator.Unit.PERSONS)
+                for code in ("vedtak", "bosatt")
+            },
+        }
+
+    def latest(self, number, before_year):
+        from portal.register.statistics_display import latest_settlement, settlement_series
+
+        return latest_settlement(
+            settlement_series(Municipality.objects.get(number=number)), before_year
+        )
+
+    def test_newest_year_before_the_round(self, register, record, indicators):
+        for year, values in ((2021, (30, 25, 20)), (2022, (40, 35, 33)), (2027, (9, 9, 9))):
+            for code, value in zip(("anmodning", "vedtak", "bosatt"), values, strict=True):
+                record("4003", year, str(value), indicator=indicators[code])
+        assert self.latest("4003", 2027) == {
+            "year": 2022,
+            "requested": 40,
+            "decided": 35,
+            "settled": 33,
+        }
+        assert self.latest("4003", 2022)["year"] == 2021
+        assert self.latest("4003", 2021) is None
+
+    def test_symbols_are_none_and_empty_years_are_passed_over(self, register, record, indicators):
+        record("4003", 2021, "12", indicator=indicators["bosatt"])
+        record("4003", 2022, None, status=Status.SUPPRESSED, indicator=indicators["bosatt"])
+        record("4003", 2022, "15", indicator=indicators["anmodning"])
+        record("4003", 2023, None, status=Status.MISSING, indicator=indicators["bosatt"])
+        assert self.latest("4003", 2027) == {
+            "year": 2022,
+            "requested": 15,
+            "decided": None,
+            "settled": None,
+        }
+
+    def test_parts_of_a_merger_are_summed(self, old_moss, record, indicators):
+        record("0104", 2019, "10", indicator=indicators["bosatt"])
+        record("0136", 2019, "5", indicator=indicators["bosatt"])
+        assert self.latest("3103", 2020) == {
+            "year": 2019,
+            "requested": None,
+            "decided": None,
+            "settled": 15,
+        }
+
+    def test_no_statistics_no_figures(self, register, indicators):
+        assert self.latest("0301", 2027) is None
