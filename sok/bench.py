@@ -463,6 +463,9 @@ class BackendFigures:
     errors: int = 0
     throughput: Throughput | None = None
     target_p95: float | None = None
+    # Fixed costs, measured with calls that do no search work (see ``fixed_costs``).
+    api_floor: float | None = None
+    client_floor: float | None = None
 
     @property
     def p50(self) -> float:
@@ -479,6 +482,44 @@ class BackendFigures:
             return None
         engine = statistics.median(self.engine)
         return statistics.median(self.latencies) / engine if engine else None
+
+
+def fixed_costs(client, backend, *, repeat: int = 200) -> tuple[float, float]:
+    """What every search pays before doing any work, as medians in ms: an API request that
+    does nothing (token authentication, permission, DRF, an empty answer), and the client's
+    round trip to Elasticsearch beyond the engine's own ``took`` (HTTP, JSON)."""
+    api, engine = [], []
+    for i in range(repeat + 20):
+        started = time.perf_counter()
+        client.get("/api/v1/search/municipalities/?q=")
+        api_ms = (time.perf_counter() - started) * 1000
+        started = time.perf_counter()
+        took = backend.client.search(index=backend.alias, size=0, track_total_hits=False)["took"]
+        engine_ms = (time.perf_counter() - started) * 1000 - took
+        if i >= 20:
+            api.append(api_ms)
+            engine.append(engine_ms)
+    return statistics.median(api), statistics.median(engine)
+
+
+def explain_ratio(row: BackendFigures) -> str | None:
+    """The API/engine ratio in plain words: what the engine took, what the API added, and how
+    much of that is fixed cost no search can avoid."""
+    if not row.engine or row.api_floor is None or row.client_floor is None:
+        return None
+    engine = statistics.median(row.engine)
+    api = statistics.median(row.latencies)
+    floor = row.api_floor + row.client_floor
+    best = (engine + floor) / engine if engine else float("inf")
+    return (
+        f"{row.backend}: motoren (took, hele ms) median {engine:.1f} ms; API-et median "
+        f"{api:.1f} ms, altså {api - engine:.1f} ms utenom motoren. Faste kostnader uten "
+        f"søkearbeid: {row.api_floor:.1f} ms per API-kall (Django, DRF, token) og "
+        f"{row.client_floor:.1f} ms per kall til Elasticsearch (HTTP, JSON); med denne "
+        f"motortiden gir de alene forholdet {best:.2f}. Resten ({api - engine - floor:.1f} ms) "
+        "er søkets eget arbeid: spørringen, svaret med 20 treff og fasettene, utdragene og "
+        "JSON-svaret."
+    )
 
 
 def format_table(rows: Sequence[BackendFigures]) -> str:

@@ -109,3 +109,27 @@ def test_table():
     assert "elasticsearch" in line and "50.0" in line  # throughput 100 / 2 s
     assert "< 50 ms MISSED" in line  # p95 57 ms
     assert "4.73 MISSED" in line  # median API 26 ms over median engine 5.5 ms
+
+
+def test_the_ratio_is_explained_with_the_fixed_costs():
+    row = bench.BackendFigures("elasticsearch", "postgresql", 10, 1.0, target_p95=50)
+    row.latencies = [6.0, 6.0, 6.0]
+    row.engine = [1.0, 1.0, 2.0]
+    assert bench.explain_ratio(row) is None  # fixed costs not measured
+    row.api_floor, row.client_floor = 1.0, 0.5
+    text = bench.explain_ratio(row)
+    assert "median 1.0 ms" in text and "5.0 ms utenom motoren" in text
+    assert "forholdet 2.50" in text  # (1 + 1 + 0.5) / 1
+    assert "Resten (3.5 ms)" in text
+
+
+def test_fixed_costs_are_measured(users, elasticsearch_backend):
+    from sok.index import rebuild_database_index
+
+    rebuild_database_index()
+    elasticsearch_backend.rebuild()
+    token = Token.objects.create(user=users["imdi"]).key
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    api, engine = bench.fixed_costs(client, elasticsearch_backend, repeat=5)
+    assert 0 < api < 1000
+    assert 0 <= engine < 1000

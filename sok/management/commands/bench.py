@@ -222,6 +222,11 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(bench.format_table(rows))
         self.stdout.write("")
+        for row in rows:
+            explanation = bench.explain_ratio(row)
+            if explanation:
+                self.stdout.write(explanation)
+                self.stdout.write("")
         self.stdout.write(
             f"{SearchDocument.objects.count()} søkedokumenter; {len(paths)} ulike spørringer "
             f"× 3 etter én oppvarmingsrunde (testklient, token, DEBUG av); "
@@ -243,7 +248,10 @@ class Command(BaseCommand):
                 f"{failed[0].status}: {failed[0].path}"
             )
         if row.backend == "elasticsearch":
-            row.engine = [s.engine_ms for s in samples if s.engine_ms]
+            row.engine = [s.engine_ms for s in samples if s.engine_ms is not None]
+            from sok.backends import get_backend
+
+            row.api_floor, row.client_floor = bench.fixed_costs(client, get_backend())
         self.stdout.write(
             f"{row.backend}: reindeksering {row.reindex_seconds:.1f} s, "
             f"p50 {row.p50:.1f} ms, p95 {row.p95:.1f} ms. Måler gjennomstrømning …"
