@@ -8,6 +8,7 @@ separate confirmed action («Åpne runden», ``skjema:open-round``), never a sta
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,7 @@ from portal.accounts import rules
 from portal.accounts.models import Role
 from portal.register.models import County, StructureVersion
 
+from . import plan_documents
 from .models import CountyShare, Round
 from .review_forms import round_status_error
 
@@ -198,3 +200,17 @@ class RoundViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_round_viewsets():
     return RoundViewSetGroup()
+
+
+@hooks.register("before_serve_document")
+def _plan_documents_by_county(document, request):
+    """A county's plan document is for its own officers until submitted (see
+    ``skjema.plan_documents``). Anonymous visitors are left to the collection's own
+    restriction, which sends them to the login page."""
+    if not plan_documents.is_plan_document(document) or not request.user.is_authenticated:
+        return None
+    if plan_documents.may_read(request.user, document):
+        return None
+    raise PermissionDenied(
+        _("Dokumentet er et utkast fra et annet fylke, eller du har ikke tilgang til det.")
+    )

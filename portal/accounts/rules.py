@@ -73,6 +73,15 @@ def can_view_submitted(user) -> bool:
     }
 
 
+def can_read_county_document(user, county: County | None, *, submitted: bool) -> bool:
+    """A file a county uploaded with its forms (a plan document): the county's own officers
+    always, their draft's file too; everyone who may read submitted content once a submitted
+    version includes it. A file no county claims is for administrators only."""
+    if county is None:
+        return is_administrator(user)
+    return can_view_county_drafts(user, county) or (submitted and can_view_submitted(user))
+
+
 def can_review(user) -> bool:
     """Return, accept and reopen submissions."""
     return is_imdi(user)

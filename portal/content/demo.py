@@ -28,7 +28,7 @@ from .models import (
     MeetingPage,
     MinutesPage,
 )
-from .workflows import attach_minutes_workflow, grant_editorial_permissions
+from .workflows import attach_minutes_workflow, editorial_collection, grant_editorial_permissions
 
 FICTITIOUS = "Demoinnhold – fiktivt"
 EDITOR_USERNAME = "redaktor"
@@ -424,7 +424,7 @@ class _Builder:
         title = f"Sjekkliste for fylkeskommunen ({FICTITIOUS.lower()})"
         document = Document.objects.filter(title=title).first()
         if document is None:
-            document = Document(title=title)
+            document = Document(title=title, collection=editorial_collection())
             text = (
                 f"{FICTITIOUS}\n\nSjekkliste for informasjonen fylkeskommunen gir IMDi:\n"
                 "1. Kvalifiserings- og opplæringstilbud med gode resultater\n"
@@ -436,6 +436,9 @@ class _Builder:
             document.file.save("sjekkliste-fylkeskommunen.txt", ContentFile(data), save=False)
             document.file_size = len(data)
             document.save()
+        elif document.collection.is_root():  # loaded before editors had their own collection
+            document.collection = editorial_collection()
+            document.save(update_fields=["collection"])
         return document
 
 

@@ -33,7 +33,10 @@ PAGE_PERMISSIONS = {
     EDITOR_GROUP: ["add", "change", "publish", "lock", "unlock"],
     ADMIN_GROUP: ["add", "change", "publish", "bulk_delete", "lock", "unlock"],
 }
-# Document and image permissions on the root collection, so choosers and uploads work.
+# Document and image permissions on the editorial collection, so choosers and uploads work.
+# Not on the root: its other children hold the counties' plan documents, which editors must
+# neither list nor replace (``skjema.plan_documents``).
+EDITORIAL_COLLECTION = "Redaksjonelt innhold"
 COLLECTION_PERMISSIONS = {
     ("wagtaildocs", "document"): ["add", "change", "choose"],
     ("wagtailimages", "image"): ["add", "change", "choose"],
@@ -82,10 +85,20 @@ def attach_minutes_workflow(meeting_index: Page) -> None:
     WorkflowPage.objects.update_or_create(page=meeting_index, defaults={"workflow": workflow})
 
 
+def editorial_collection() -> Collection:
+    """The collection editors upload guidance documents and images to."""
+    root = Collection.get_first_root_node()
+    found = root.get_children().filter(name=EDITORIAL_COLLECTION).first()
+    return found or root.add_child(name=EDITORIAL_COLLECTION)
+
+
 @transaction.atomic
 def grant_editorial_permissions(home_page: Page) -> None:
-    """Editors and administrators edit and publish under the home page, and use documents."""
+    """Editors and administrators edit and publish under the home page, and use the documents
+    and images of the editorial collection (and nothing else: permissions an earlier set-up
+    gave them on the root collection are taken back)."""
     root_collection = Collection.get_first_root_node()
+    collection = editorial_collection()
     for group_name, actions in PAGE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=group_name)
         for action in actions:
@@ -96,10 +109,12 @@ def grant_editorial_permissions(home_page: Page) -> None:
             )
         for (app_label, model), collection_actions in COLLECTION_PERMISSIONS.items():
             for action in collection_actions:
+                permission = _permission(app_label, model, action)
+                GroupCollectionPermission.objects.filter(
+                    group=group, collection=root_collection, permission=permission
+                ).delete()
                 GroupCollectionPermission.objects.get_or_create(
-                    group=group,
-                    collection=root_collection,
-                    permission=_permission(app_label, model, action),
+                    group=group, collection=collection, permission=permission
                 )
 
 

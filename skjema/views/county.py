@@ -24,7 +24,7 @@ from wagtail.documents import get_document_model
 from portal.accounts import rules
 
 from .. import forms as section_forms
-from .. import services
+from .. import plan_documents, services
 from ..exceptions import EditConflict, InvalidTransition, NotAllowed, SubmissionInvalid
 from ..models import (
     CountyShare,
@@ -767,40 +767,13 @@ def _save(request, submission, section, editor, base_edit) -> None:
         raise
 
 
-PLAN_COLLECTION = "Fylkenes planer"
-
-
-def _plan_collection():
-    """Plan documents go in a collection only portal roles may download from: a draft plan is
-    not public, though Wagtail serves documents by URL."""
-    from django.contrib.auth.models import Group
-    from wagtail.models import Collection, CollectionViewRestriction
-
-    from portal.accounts.models import ROLE_GROUPS, Role
-
-    root = Collection.get_first_root_node()
-    collection = root.get_children().filter(name=PLAN_COLLECTION).first()
-    if collection is None:
-        collection = root.add_child(name=PLAN_COLLECTION)
-    if not CollectionViewRestriction.objects.filter(collection=collection).exists():
-        restriction = CollectionViewRestriction.objects.create(
-            collection=collection, restriction_type=CollectionViewRestriction.GROUPS
-        )
-        readers = [
-            ROLE_GROUPS[role]
-            for role in (Role.COUNTY_OFFICER, Role.IMDI_OFFICER, Role.KS_READER, Role.ADMINISTRATOR)
-        ]
-        restriction.groups.set(Group.objects.filter(name__in=readers))
-    return collection
-
-
 def _store_document(request, submission, editor, upload):
     title = editor.cleaned_data.get("plan_title") or upload.name
     document = get_document_model()(
         title=f"{submission.county.name}: {title}"[:255],
         file=upload,
         uploaded_by_user=request.user,
-        collection=_plan_collection(),
+        collection=plan_documents.collection(),
     )
     document._set_document_file_metadata()
     document.save()

@@ -15,9 +15,9 @@ MEETING = f"/moter/{YEAR}-felles-digitalt-mote/"
 MUNICIPALITY = "/kommuner/0301/"
 
 
-def visit(page, path, assert_accessible, *, heading=None):
+def visit(page, path, assert_accessible, *, heading=None, status=200):
     response = page.goto(path)
-    assert response is not None and response.status == 200, (
+    assert response is not None and response.status == status, (
         f"{path}: {response and response.status}"
     )
     assert page.locator("html").get_attribute("lang") == "nb"
@@ -64,6 +64,7 @@ def test_editor_reaches_wagtail_admin(page, login, assert_accessible):
     visit(page, GUIDANCE, assert_accessible)
     visit(page, MEETING, assert_accessible)
     visit(page, MUNICIPALITY, assert_accessible)
+    visit(page, "/sok/", assert_accessible, heading="Ingen tilgang", status=403)
     with page.expect_navigation():
         page.get_by_role("link", name="Administrasjon").click()
     assert page.url.endswith("/admin/"), page.url

@@ -701,6 +701,8 @@ class TestCountySubmission:
         # A draft plan is not public: only portal roles may download it.
         assert county_b.get(document.url).status_code == 200
         county_b.force_login(users["outsider"])
+        assert county_b.get(document.url).status_code == 403
+        county_b.logout()
         assert county_b.get(document.url).status_code == 302  # to the login page
 
     @pytest.mark.parametrize(
