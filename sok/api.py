@@ -125,7 +125,7 @@ class ProfileSearchViewSet(viewsets.GenericViewSet):
         description=(
             "Fritekst (norsk: bøying, æ/ø/å, synonymer og deler av sammensatte ord) og filtre "
             "på hver dimensjon, med antall treff per verdi (fasetter) regnet på det filtrerte "
-            "resultatet. Bare innsendte og godkjente profiler; utkast er aldri med. Uten "
+            "resultatet (en valgt dimensjon uten sine egne valg). Bare innsendte og godkjente profiler; utkast er aldri med. Uten "
             "«round» søkes den nyeste runden som har profiler. Ugyldige parametre gir 400 "
             "med en forklaring per parameter."
         ),

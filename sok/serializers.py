@@ -78,7 +78,11 @@ class ProfileSearchSerializer(serializers.Serializer):
     results = ProfileHitSerializer(many=True)
     facets = serializers.DictField(
         child=FacetValueSerializer(many=True),
-        help_text="Antall treff per verdi i hver dimensjon, regnet på det filtrerte resultatet.",
+        help_text=(
+            "Antall treff per verdi i hver dimensjon, regnet på det filtrerte resultatet. En "
+            "dimensjon du har valgt verdier i, telles med alle de andre filtrene, men ikke sine "
+            "egne, så du ser hva et valg til ville gi."
+        ),
     )
     backend = serializers.CharField(help_text="«database» eller «elasticsearch».")
     degraded = serializers.BooleanField(

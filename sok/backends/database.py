@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db import connection
 from django.db.models import Count, Q
@@ -15,12 +16,14 @@ from ..query import Hit, ProfileQuery, SearchResult, score_terms
 from .base import BackendStatus, SearchBackend
 
 
-def filtered_documents(query: ProfileQuery):
+def filtered_documents(query: ProfileQuery, *, skip: Iterable[str] = ()):
+    """The documents every filter lets through, but the facet dimensions in ``skip`` (a
+    chosen dimension's facet counts what the other filters let through)."""
     docs = SearchDocument.objects.all()
     if query.round_year is not None:
         docs = docs.filter(round_year=query.round_year)
     for dimension, values in sorted(query.filters.items()):
-        if values:
+        if values and dimension not in skip:
             docs = docs.filter(
                 pk__in=SearchFacet.objects.filter(dimension=dimension, value__in=values).values(
                     "document_id"
@@ -58,29 +61,18 @@ class DatabaseBackend(SearchBackend):
     def search(self, query: ProfileQuery) -> SearchResult:
         started = time.perf_counter()
         slots = query.slots()
+        chosen = sorted(dimension for dimension, values in query.filters.items() if values)
         docs = filtered_documents(query)
         rows = {
             row["id"]: row for row in docs.values("id", "key", "sort_name", "capacity", "result")
         }
         scores: dict[int, float] = {}
         if slots:
-            exact = {t for slot in slots for t in slot.terms}
-            prefixes = {p for slot in slots for p in slot.prefixes}
-            condition = Q(term__in=exact)
-            for prefix in prefixes:
-                condition |= Q(term__startswith=prefix)
-            doc_terms: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-            for document_id, field_name, term in (
-                SearchTerm.objects.filter(condition, document__in=docs)
-                .values_list("document_id", "field", "term")
-                .iterator()
-            ):
-                doc_terms[document_id][field_name].add(term)
-            for document_id, terms in doc_terms.items():
-                score = score_terms(slots, terms)
-                if score > 0 and document_id in rows:
-                    scores[document_id] = score
-            matched = list(scores)
+            # With chosen facet values, the text is matched on every document of the other
+            # filters too: each chosen dimension's facet counts what its other values would give.
+            scope = filtered_documents(query, skip=chosen) if chosen else docs
+            scores = self._scores(slots, scope)
+            matched = [pk for pk in rows if pk in scores]
         else:
             matched = list(rows)
         matched.sort(key=lambda pk: _order_key(query, scores.get(pk, 0.0), rows[pk]))
@@ -91,14 +83,45 @@ class DatabaseBackend(SearchBackend):
             Hit(key=rows[pk]["key"], score=scores.get(pk, 0.0), payload=payload, highlights=found)
             for pk, payload, found in zip(page_ids, page, take_highlights(page, slots), strict=True)
         ]
-        facets = self._facets(docs if not slots else matched)
+        facets = self._facets(matched if slots else docs)
+        for dimension in chosen:
+            others = filtered_documents(query, skip=[dimension])
+            if slots:
+                others = others.filter(pk__in=list(scores))
+            facets.pop(dimension, None)
+            facets.update(self._facets(others, dimension=dimension))
         elapsed = (time.perf_counter() - started) * 1000
         return SearchResult(len(matched), hits, facets, self.name, engine_ms=elapsed)
 
-    def _facets(self, documents) -> dict[str, list[tuple[str, int]]]:
-        facet_rows = SearchFacet.objects.filter(document__in=documents)
+    @staticmethod
+    def _scores(slots, docs) -> dict[int, float]:
+        """The relevance of every document in ``docs`` that matches the text (score > 0)."""
+        exact = {t for slot in slots for t in slot.terms}
+        prefixes = {p for slot in slots for p in slot.prefixes}
+        condition = Q(term__in=exact)
+        for prefix in prefixes:
+            condition |= Q(term__startswith=prefix)
+        doc_terms: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for document_id, field_name, term in (
+            SearchTerm.objects.filter(condition, document__in=docs)
+            .values_list("document_id", "field", "term")
+            .iterator()
+        ):
+            doc_terms[document_id][field_name].add(term)
+        scores = {}
+        for document_id, terms in doc_terms.items():
+            score = score_terms(slots, terms)
+            if score > 0:
+                scores[document_id] = score
+        return scores
+
+    def _facets(self, documents, dimension: str | None = None) -> dict[str, list[tuple[str, int]]]:
         if isinstance(documents, list):
             facet_rows = SearchFacet.objects.filter(document_id__in=documents)
+        else:
+            facet_rows = SearchFacet.objects.filter(document__in=documents)
+        if dimension is not None:
+            facet_rows = facet_rows.filter(dimension=dimension)
         counts: dict[str, list[tuple[str, int]]] = defaultdict(list)
         for row in (
             facet_rows.values("dimension", "value")

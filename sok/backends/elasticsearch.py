@@ -201,13 +201,17 @@ class ElasticsearchBackend(SearchBackend):
         filters = []
         if query.round_year is not None:
             filters.append(Q("term", round_year=query.round_year))
-        for dimension, values in sorted(query.filters.items()):
-            if values:
-                filters.append(Q("terms", **{f"f_{dimension}": list(values)}))
         if query.capacity_min is not None:
             filters.append(Q("range", capacity={"gte": query.capacity_min}))
         if query.result_min is not None:
             filters.append(Q("range", result={"gte": float(query.result_min)}))
+        # Chosen facet values filter the hits after the query (post_filter), so that each
+        # dimension's facet can count what the other filters let through.
+        chosen = {
+            dimension: Q("terms", **{f"f_{dimension}": list(values)})
+            for dimension, values in sorted(query.filters.items())
+            if values
+        }
         should = []
         for slot in slots:
             for field_name, weight in FIELD_WEIGHTS.items():
@@ -223,8 +227,13 @@ class ElasticsearchBackend(SearchBackend):
             search = search.query(Q("bool", filter=filters, should=should, minimum_should_match=1))
         else:
             search = search.query(Q("bool", filter=filters))
+        if chosen:
+            search = search.post_filter(Q("bool", filter=list(chosen.values())))
         for dimension in DIMENSIONS:
-            search.aggs.bucket(dimension, "terms", field=f"f_{dimension}", size=2000)
+            others = [clause for name, clause in chosen.items() if name != dimension]
+            search.aggs.bucket(dimension, "filter", Q("bool", filter=others)).bucket(
+                "values", "terms", field=f"f_{dimension}", size=2000
+            )
         name = [{"sort_name": "asc"}, {"key": "asc"}]
         sorts = {
             "capacity": [{"capacity": {"order": "desc", "missing": "_last"}}, *name],
@@ -267,7 +276,7 @@ class ElasticsearchBackend(SearchBackend):
         facets = {}
         aggregations = response.get("aggregations", {})
         for dimension in DIMENSIONS:
-            buckets = aggregations.get(dimension, {}).get("buckets")
+            buckets = aggregations.get(dimension, {}).get("values", {}).get("buckets")
             if buckets:
                 facets[dimension] = [(b["key"], b["doc_count"]) for b in buckets]
         return SearchResult(

@@ -48,6 +48,8 @@ CASES = [
     ({"sort": "capacity"}, ["0301", "4003", "4001", "4012"]),
     ({"sort": "result"}, ["4003", "0301", "4012", "4001"]),  # no result: by name
     ({"text": "helse", "filters": {"county": ["40"]}}, {"4003"}),
+    ({"text": "helse", "filters": {"county": ["40"], "takes_minors": ["yes"]}}, {"4003"}),
+    ({"filters": {"county": ["03", "40"], "takes_minors": ["no"]}}, {"4001", "4012"}),
 ]
 
 
@@ -75,11 +77,28 @@ def test_relevance_order_is_defined_and_name_breaks_ties(backend):
 def test_facets_count_the_filtered_result(backend):
     result = run(filters={"county": ["40"]})
     facets = result.facets
-    assert dict(facets["county"]) == {"40": 3}
+    # The chosen dimension counts what its other values would give (to add one with «or»).
+    assert dict(facets["county"]) == {"40": 3, "03": 1}
     assert dict(facets["status"]) == {"accepted": 1, "submitted": 2}
     assert dict(facets["takes_minors"]) == {"yes": 1, "no": 2}
     assert dict(facets["occupation"]) == {"5": 1, "53": 1, "7": 1, "71": 1}
     assert dict(facets["cooperation"]) == {"4003": 1}
+
+
+def test_each_chosen_dimension_counts_with_the_other_filters(backend):
+    """Multi-select facets: a chosen dimension is counted with every filter but its own, the
+    other dimensions with all of them; the text always applies."""
+    result = run(text="helse", filters={"county": ["40"], "takes_minors": ["yes"]})
+    assert numbers(result) == ["4003"]
+    facets = {dimension: dict(values) for dimension, values in result.facets.items()}
+    assert facets["county"] == {"40": 1, "03": 1}  # helse + takes minors, any county
+    assert facets["takes_minors"] == {"yes": 1}  # helse in Telemark: only Skien matches
+    assert facets["status"] == {"accepted": 1}  # the hits themselves
+    result = run(filters={"county": ["40"], "takes_minors": ["no"]})
+    facets = {dimension: dict(values) for dimension, values in result.facets.items()}
+    assert sorted(numbers(result)) == ["4001", "4012"]
+    assert facets["takes_minors"] == {"yes": 1, "no": 2}
+    assert facets["county"] == {"40": 2}  # Oslo takes minors
 
 
 def test_highlights_explain_the_match(backend):
