@@ -4,15 +4,20 @@ told afterwards (``sok.sync``), from a pending list written in the same transact
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models import F, Q
 
 from skjema.models import MunicipalityProfile
 from skjema.models.submissions import SUBMITTED_STATES
 
 from .documents import DocumentData, _Lookups, build, document_key, indexable_profiles
 from .models import PendingIndexUpdate, SearchDocument, SearchFacet, SearchTerm
+
+log = logging.getLogger(__name__)
 
 # The rounds that have profiles change when a round gets its first or loses its last one.
 # Cached for as long as the freshness promise allows (a profile is searchable within two
@@ -84,7 +89,8 @@ def _mark_pending(keys) -> None:
     if not _mirror_enabled():
         return
     for key in keys:
-        PendingIndexUpdate.objects.get_or_create(key=key)
+        if not PendingIndexUpdate.objects.filter(key=key).update(generation=F("generation") + 1):
+            PendingIndexUpdate.objects.get_or_create(key=key)
 
 
 @transaction.atomic
@@ -168,26 +174,35 @@ def _analyse_tables() -> None:
 
 
 def push_pending(keys=None) -> int:
-    """Send pending documents to Elasticsearch; keep them pending if it cannot be reached.
-    Returns how many were sent."""
+    """Send pending documents to Elasticsearch. A document stays pending, with the reason, if
+    the engine cannot be reached or refuses it (a mapping older than the code, say: run
+    ``sok_reindex``). Returns how many were sent."""
     if not _mirror_enabled():
         return 0
     from .backends import get_backend
     from .backends.base import SearchUnavailable
 
-    pending = PendingIndexUpdate.objects.all()
+    pending = PendingIndexUpdate.objects.order_by("attempts", "pk")
     if keys is not None:
         pending = pending.filter(key__in=keys)
-    batch = list(pending.values_list("key", flat=True)[:1000])
+    generations = dict(pending.values_list("key", "generation")[:1000])
+    batch = list(generations)
     if not batch:
         return 0
     try:
-        get_backend().index_documents(batch)
+        refused = get_backend().index_documents(batch)
     except SearchUnavailable as exc:
-        PendingIndexUpdate.objects.filter(key__in=batch).update(last_error=str(exc)[:255])
-        for update in PendingIndexUpdate.objects.filter(key__in=batch):
-            update.attempts += 1
-            update.save(update_fields=["attempts"])
-        return 0
-    PendingIndexUpdate.objects.filter(key__in=batch).delete()
-    return len(batch)
+        refused = dict.fromkeys(batch, str(exc)[:255])
+    for update in PendingIndexUpdate.objects.filter(key__in=list(refused)):
+        update.attempts += 1
+        update.last_error = refused[update.key]
+        update.save(update_fields=["attempts", "last_error"])
+    sent = [key for key in batch if key not in refused]
+    for start in range(0, len(sent), 100):  # SQLite bounds the depth of an OR chain
+        unchanged = Q()
+        for key in sent[start : start + 100]:
+            unchanged |= Q(key=key, generation=generations[key])
+        PendingIndexUpdate.objects.filter(unchanged).delete()
+    if refused:
+        log.warning("%d søkeoppdateringer venter: %s", len(refused), next(iter(refused.values())))
+    return len(sent)

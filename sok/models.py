@@ -72,6 +72,9 @@ class PendingIndexUpdate(models.Model):
 
     key = models.CharField(max_length=20, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Raised by every new change of the document, so a send that read an older state removes
+    # only the entry it sent, never one written while it was under way.
+    generation = models.PositiveIntegerField(default=1)
     attempts = models.PositiveIntegerField(default=0)
     last_error = models.CharField(max_length=255, blank=True)
 

@@ -27,9 +27,10 @@ class SearchBackend:
     def search(self, query: ProfileQuery) -> SearchResult:
         raise NotImplementedError
 
-    def index_documents(self, keys: list[str]) -> None:
+    def index_documents(self, keys: list[str]) -> dict[str, str]:
         """Bring these documents (by key) up to date from the database index; delete the ones
-        that no longer exist there. Raises SearchUnavailable if the engine cannot be reached."""
+        that no longer exist there. Returns the keys the engine refused, with the reason (they
+        stay pending). Raises SearchUnavailable if the engine cannot be reached."""
         raise NotImplementedError
 
     def rebuild(self, progress=None) -> int:

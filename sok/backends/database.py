@@ -131,8 +131,9 @@ class DatabaseBackend(SearchBackend):
             counts[row["dimension"]].append((row["value"], row["n"]))
         return dict(counts)
 
-    def index_documents(self, keys: list[str]) -> None:
+    def index_documents(self, keys: list[str]) -> dict[str, str]:
         """Nothing to do: the database index is written by ``sok.index`` itself."""
+        return {}
 
     def rebuild(self, progress=None) -> int:
         from ..index import rebuild_database_index

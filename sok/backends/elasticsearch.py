@@ -134,7 +134,7 @@ class ElasticsearchBackend(SearchBackend):
         stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%d%H%M%S%f")
         return f"{self.alias}-{stamp}"
 
-    def index_documents(self, keys: list[str]) -> None:
+    def index_documents(self, keys: list[str]) -> dict[str, str]:
         try:
             self.ensure_index()
             documents = SearchDocument.objects.filter(key__in=keys)
@@ -145,9 +145,19 @@ class ElasticsearchBackend(SearchBackend):
                 for key in keys
                 if key not in present
             ]
-            helpers.bulk(self.client, actions, raise_on_error=False, refresh=False)
+            _ok, errors = helpers.bulk(
+                self.client, actions, raise_on_error=False, raise_on_exception=True, refresh=False
+            )
         except UNAVAILABLE as exc:
             raise SearchUnavailable(str(exc)) from exc
+        refused = {}
+        for error in errors:
+            ((operation, item),) = error.items()
+            if operation == "delete" and item.get("status") == 404:
+                continue  # already gone
+            reason = (item.get("error") or {}).get("reason") or f"status {item.get('status')}"
+            refused[item.get("_id", "")] = f"Elasticsearch avviste dokumentet: {reason}"[:255]
+        return refused
 
     def rebuild(self, progress=None, batch_size: int = 500) -> int:
         """Index everything into a new index, then move the alias in one atomic step. Searches
