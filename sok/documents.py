@@ -23,10 +23,20 @@ DIMENSIONS = (
     "offer_kind",
     "target_group",
     "programme",
+    "adaptation",
     "occupation",
+    "competence_level",
     "household_type",
     "cooperation",
 )
+
+
+# Upper-secondary offer flags -> (facet value, the words the text gets).
+ADAPTATIONS = {
+    "adapted_for_adults": ("adults", "tilpasset voksne"),
+    "adapted_for_minority_language": ("minority_language", "tilpasset minoritetsspråklige"),
+    "combination_class": ("combination_class", "kombinasjonsklasse"),
+}
 
 
 @dataclass
@@ -120,15 +130,10 @@ def build(
             facets["programme"].update({area.code, area.programme.code})
             add_code(area.code)
             add_code(area.programme.code)
-        flags = [
-            label
-            for key, label in (
-                ("adapted_for_adults", "tilpasset voksne"),
-                ("adapted_for_minority_language", "tilpasset minoritetsspråklige"),
-                ("combination_class", "kombinasjonsklasse"),
-            )
-            if row.get(key)
-        ]
+        flags = [label for key, (_value, label) in ADAPTATIONS.items() if row.get(key)]
+        facets["adaptation"].update(
+            value for key, (value, _label) in ADAPTATIONS.items() if row.get(key)
+        )
         add_text(
             "upper_secondary",
             f"{row.get('level') or ''} {area.name if area else ''}".strip(),
@@ -153,6 +158,8 @@ def build(
         code = row.get("occupation") or ""
         ancestors = [code[:n] for n in range(1, len(code) + 1)]
         facets["occupation"].update(ancestors)
+        if row.get("competence_level"):
+            facets["competence_level"].add(row["competence_level"])
         for ancestor in ancestors:
             add_code(ancestor)
         occupation_names = [lookups.occupations.get(c, "") for c in ancestors]

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from portal.register.models import County, Municipality, Occupation, Programme, ProgrammeArea
-from skjema.models import MunicipalityProfile, QualificationOffer, Status
+from skjema.models import LabourNeed, MunicipalityProfile, QualificationOffer, Status
 from skjema.models.submissions import SUBMITTED_STATES
 
 from .documents import DIMENSIONS
@@ -26,7 +26,9 @@ DIMENSION_LABELS = {
     "offer_kind": _("Type kvalifiseringstilbud"),
     "target_group": _("Målgruppe"),
     "programme": _("Utdanningsprogram og programområde"),
+    "adaptation": _("Tilpasset videregående opplæring"),
     "occupation": _("Yrke (STYRK-08)"),
+    "competence_level": _("Kompetansekrav i arbeidskraftbehovet"),
     "household_type": _("Husholdningstype"),
     "cooperation": _("Samarbeid med kommune"),
 }
@@ -39,6 +41,12 @@ CHOICES: dict[str, dict[str, str]] = {
     "takes_minors": {"yes": _("Ja"), "no": _("Nei")},
     "offer_kind": dict(QualificationOffer.Kind.choices),
     "household_type": dict(MunicipalityProfile.HouseholdType.choices),
+    "adaptation": {
+        "adults": _("Tilpasset voksne"),
+        "minority_language": _("Tilpasset minoritetsspråklige"),
+        "combination_class": _("Kombinasjonsklasse"),
+    },
+    "competence_level": dict(LabourNeed.CompetenceLevel.choices),
 }
 
 

@@ -207,6 +207,8 @@ class SearchForm(forms.Form):
         invalid=_("Oppgi kommunen med nummer («4003») eller navn («Skien») (fikk «%(value)s»)."),
     )
     household_type = ChoiceListField("household_type")
+    adaptation = ChoiceListField("adaptation")
+    competence_level = ChoiceListField("competence_level")
     status = ChoiceListField("status")
     sort = forms.ChoiceField(
         label=_("Sorter etter"),

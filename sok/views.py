@@ -35,7 +35,15 @@ DEGRADED_NOTICE = _(
 
 # How each filter is offered: a list of checkboxes, or a select (with a field for a code) for
 # the dimensions that can have hundreds of values.
-CHECKBOXES = ("county", "status", "wants_to_settle", "takes_minors", "offer_kind")
+CHECKBOXES = (
+    "county",
+    "status",
+    "wants_to_settle",
+    "takes_minors",
+    "offer_kind",
+    "adaptation",
+    "competence_level",
+)
 CHECKBOXES_MORE = ("household_type", "target_group")
 SELECTS = {
     "programme": _("Eller skriv en kode (f.eks. «HS» eller «HSHSF1----»)"),

@@ -19,11 +19,11 @@ def _profile(round_, number):
     return MunicipalityProfile.objects.get(round=round_, municipality__number=number)
 
 
-def _labour(code, description=""):
+def _labour(code, description="", competence="trade_certificate"):
     return [
         {
             "occupation": code,
-            "competence_level": "trade_certificate",
+            "competence_level": competence,
             "scale": "high",
             "sector": "public",
             "description": description,
@@ -31,7 +31,7 @@ def _labour(code, description=""):
     ]
 
 
-def _upper(code):
+def _upper(code, combination_class=False):
     return [
         {
             "programme_area": code,
@@ -39,7 +39,7 @@ def _upper(code):
             "provider": "Fylkets voksenopplæring",
             "adapted_for_adults": True,
             "adapted_for_minority_language": True,
-            "combination_class": False,
+            "combination_class": combination_class,
             "description": "",
         }
     ]
@@ -69,7 +69,7 @@ def search_data(opened, users):
                 "target_group": "Unge voksne",
             }
         ],
-        upper_secondary=_upper("BABAT1----"),
+        upper_secondary=_upper("BABAT1----", combination_class=True),
         labour=_labour("71", "Tømrere og betongarbeidere."),
         cooperation=[{"partners": ["4003"], "area": "Introduksjonsprogram", "description": ""}],
         capacity={
@@ -94,7 +94,7 @@ def search_data(opened, users):
                 "description": "Kvalifisering til arbeid i helsesektoren.",
             }
         ],
-        labour=_labour("22", "Stort behov for sykepleiere."),
+        labour=_labour("22", "Stort behov for sykepleiere.", competence="higher_education"),
         capacity={**COMPLETE_CAPACITY, "capacity": 200},
     )
     services.submit(oslo_profile, oslo)

@@ -41,6 +41,10 @@ CASES = [
     ({"filters": {"offer_kind": ["norwegian"]}}, {"4001"}),
     ({"filters": {"cooperation": ["4003"]}}, {"4001"}),
     ({"filters": {"household_type": ["family"]}}, {"4003", "0301"}),
+    ({"filters": {"adaptation": ["adults"]}}, {"4003", "4001", "0301"}),
+    ({"filters": {"adaptation": ["combination_class"]}}, {"4001"}),
+    ({"filters": {"competence_level": ["higher_education"]}}, {"0301"}),
+    ({"filters": {"competence_level": ["trade_certificate"]}}, {"4003", "4001"}),
     ({"filters": {"status": ["accepted"]}}, {"4003"}),
     ({"filters": {"status": ["returned"]}}, {"0301"}),
     ({"capacity_min": 20}, {"4003", "0301"}),
@@ -83,6 +87,12 @@ def test_facets_count_the_filtered_result(backend):
     assert dict(facets["takes_minors"]) == {"yes": 1, "no": 2}
     assert dict(facets["occupation"]) == {"5": 1, "53": 1, "7": 1, "71": 1}
     assert dict(facets["cooperation"]) == {"4003": 1}
+    assert dict(facets["adaptation"]) == {
+        "adults": 2,
+        "minority_language": 2,
+        "combination_class": 1,
+    }
+    assert dict(facets["competence_level"]) == {"trade_certificate": 2}
 
 
 def test_each_chosen_dimension_counts_with_the_other_filters(backend):
