@@ -1,5 +1,5 @@
 """Django admin for skjema: rounds with their county shares, and read-only views of submissions,
-versions, transitions and comments for support.
+versions, transitions, comments and e-mail notifications (with delivery errors) for support.
 
 Read-mostly: the workflow changes only through the services (pages, API), never by editing rows
 here. Submissions follow ``Submission.objects.visible_to``, so drafts are not listed."""
@@ -8,7 +8,15 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from .models import CountyShare, ReviewComment, Round, Submission, Transition, Version
+from .models import (
+    CountyShare,
+    Notification,
+    ReviewComment,
+    Round,
+    Submission,
+    Transition,
+    Version,
+)
 from .review_forms import round_status_error
 
 
@@ -125,3 +133,14 @@ class ReviewCommentAdmin(ReadOnlyAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(submission__in=_visible_submissions(request))
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """What was sent to whom, and what could not be sent yet (``retry_failed`` tries again)."""
+
+    list_display = ["created_at", "recipient", "kind", "status", "attempts", "subject", "sent_at"]
+    list_filter = ["status", "kind", "round"]
+    search_fields = ["subject", "recipient__username", "recipient__email"]
+    list_select_related = ["recipient"]
+    date_hierarchy = "created_at"

@@ -256,3 +256,36 @@ class TestDjangoAdmin:
         assert "Bruk «Åpne runden»" in response.content.decode()
         current_round.refresh_from_db()
         assert current_round.status == Round.Status.PLANNING
+
+
+class TestSupportViews:
+    """Read-only lists for support: notifications with their delivery errors, and the search
+    updates Elasticsearch has not received."""
+
+    def test_an_administrator_sees_failed_notifications(self, client, users, opened):
+        from skjema.models import Notification
+        from sok.models import PendingIndexUpdate
+
+        Notification.objects.create(
+            recipient=users["fylke_b"],
+            kind=Notification.Kind.REMINDER,
+            dedupe_key="test",
+            subject="Fristen nærmer seg",
+            status=Notification.Status.FAILED,
+            attempts=2,
+            error="SMTP svarte ikke",
+        )
+        PendingIndexUpdate.objects.create(key="2027-4003", last_error="avvist")
+        client.force_login(users["admin"])
+        page = client.get("/django-admin/skjema/notification/?status__exact=failed")
+        assert page.status_code == 200
+        assert "Fristen nærmer seg" in page.content.decode()
+        assert client.get("/django-admin/skjema/notification/add/").status_code == 403
+        page = client.get("/django-admin/sok/pendingindexupdate/")
+        assert page.status_code == 200 and "2027-4003" in page.content.decode()
+
+    @pytest.mark.parametrize("who", ["imdi", "fylke_b", "ks", "editor"])
+    def test_nobody_else(self, client, users, who):
+        client.force_login(users[who])
+        response = client.get("/django-admin/skjema/notification/")
+        assert response.status_code in {302, 403}
