@@ -133,6 +133,20 @@ def test_filters_facets_and_checked_boxes(client, users, indexed):
         o.value: o for g in response.context["groups"] for o in g.options if g.name == "occupation"
     }
     assert occupations["71"].count == 1 and occupations["71"].label == "Byggearbeidere"
+    # A chosen group still offers its other values, counted with the other filters: «Ja»
+    # counts Skien in Telemark; Oslo takes minors, so with «Nei» chosen no other county has hits.
+    counties = {
+        o.value: o for g in response.context["groups"] for o in g.options if g.name == "county"
+    }
+    assert (counties["40"].count, counties["40"].selected) == (2, True)
+    assert "03" not in counties
+    minors = {
+        o.value: o.count
+        for g in response.context["groups"]
+        for o in g.options
+        if g.name == "takes_minors"
+    }
+    assert minors == {"yes": 1, "no": 2}
 
 
 def test_occupation_select_and_code_field_share_the_parameter(client, users, indexed):
