@@ -3,19 +3,12 @@ support (``manage.py sok_sync`` sends them; ``sok_reindex`` when the mapping is 
 
 from django.contrib import admin
 
+from skjema.admin import ReadOnlyAdmin
+
 from .models import PendingIndexUpdate
 
 
 @admin.register(PendingIndexUpdate)
-class PendingIndexUpdateAdmin(admin.ModelAdmin):
+class PendingIndexUpdateAdmin(ReadOnlyAdmin):
     list_display = ["key", "created_at", "generation", "attempts", "last_error"]
     search_fields = ["key"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -20,7 +20,7 @@ from wagtail.models import Page
 from portal.content.models import ContentPageQuerySet
 
 from .analysis import tokens
-from .facets import CHOICES, DIMENSION_LABELS, FacetValue, present
+from .facets import DIMENSION_LABELS, FacetValue, choice_labels, present
 from .forms import SearchForm
 from .index import available_rounds
 from .query import SearchResult
@@ -79,7 +79,7 @@ class ShownHit:
 
 
 def _shown_hits(result: SearchResult) -> list[ShownHit]:
-    statuses = CHOICES["status"]
+    statuses = choice_labels("status")
     shown = []
     for hit in result.hits:
         payload = hit.payload
@@ -94,7 +94,7 @@ def _shown_hits(result: SearchResult) -> list[ShownHit]:
                 capacity=payload.get("capacity"),
                 result=(payload.get("result") or "").replace(".", ",") or None,
                 status=payload["status"],
-                status_label=str(statuses.get(payload["status"], payload["status"])),
+                status_label=statuses.get(payload["status"], payload["status"]),
                 last_change=parse_datetime(payload.get("last_change") or ""),
                 statistics=payload.get("statistics"),
                 highlights=hit.highlights,
