@@ -340,6 +340,8 @@ def _patterns(resolver, prefix: str = "", namespace: str = "") -> list[dict]:
 
 
 def test_url_table(golden):
-    rows = _patterns(get_resolver())
+    # Media files are served by Django only with DEBUG on (portal.urls adds the pattern when it
+    # is first imported), so whether the row is there depends on which test imported it first.
+    rows = [row for row in _patterns(get_resolver()) if not row["route"].startswith("^media/")]
     assert len(rows) > 50
     check("urls", [f"{row['name']}  {row['route']}" for row in rows])
