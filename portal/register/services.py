@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from django.db import models, transaction
 
+from .geo.services import sync_neighbours
 from .importers import (
     COUNTIES,
     GROUPING,
@@ -347,6 +348,8 @@ def load_register(path: Path | None = None) -> LoadResult:
                 for a in p["areas"]
             }
         )
+        # The neighbour relation follows from the boundary file the project carries (maps).
+        neighbours = sync_neighbours()
     return LoadResult(
         [
             counties.tally("fylker"),
@@ -356,6 +359,7 @@ def load_register(path: Path | None = None) -> LoadResult:
             programmes.tally("utdanningsprogram"),
             areas.tally("programområder"),
             versions.tally("strukturversjoner"),
+            neighbours,
         ]
     )
 
