@@ -97,15 +97,19 @@ class Boundaries:
 
     @cached_property
     def county_border_arcs(self) -> dict[str, list[int]]:
-        """Per county, the arcs of its outline (where the other side is another county, the sea
-        or a neighbouring country)."""
+        """Per county, the arcs of its borders with other counties (the coast and the national
+        border are the edges of the municipalities already)."""
         out: dict[str, list[int]] = {number: [] for number in self.counties}
         for index, owners in enumerate(self.arc_owners):
             sides = {self.municipalities[n].county for n in owners}
-            if len(owners) == 1 or len(sides) > 1:
+            if len(sides) > 1:
                 for county in sides:
                     out[county].append(index)
         return out
+
+    @cached_property
+    def arc_bboxes(self) -> list[BBox]:
+        return [_bbox(arc) for arc in self.arcs]
 
     @cached_property
     def shared_arcs(self) -> dict[frozenset[str], list[int]]:
