@@ -14,7 +14,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.urls import reverse
-from django.utils.formats import number_format
+from django.utils import numberformat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
@@ -114,10 +114,13 @@ def format_number(value, decimals: int = 0) -> str:
     """Norwegian number text: decimal comma, no-break-space thousands ("1 234,5")."""
     if value is None:
         return ""
-    return (
-        number_format(Decimal(value), decimal_pos=decimals, use_l10n=False, force_grouping=True)
-        .replace(",", "\xa0")
-        .replace(".", ",")
+    return numberformat.format(
+        Decimal(str(value)),
+        decimal_sep=",",
+        decimal_pos=decimals,
+        grouping=3,
+        thousand_sep="\xa0",
+        force_grouping=True,
     )
 
 
@@ -299,13 +302,12 @@ def _resolve(
             .prefetch_related("successors")
         ):
             names[old.number] = old.name
-            targets = []
-            if old.current_id and old.current.number in boundaries.municipalities:
+            # A split code covers all its successors; otherwise SSB's grouping says where it went.
+            targets = sorted(
+                s.number for s in old.successors.all() if s.number in boundaries.municipalities
+            )
+            if not targets and old.current_id and old.current.number in boundaries.municipalities:
                 targets = [old.current.number]
-            else:
-                targets = sorted(
-                    s.number for s in old.successors.all() if s.number in boundaries.municipalities
-                )
             if targets:
                 drawn[old.number] = targets
     return drawn, names
