@@ -509,7 +509,7 @@ def _svg(
     for row in rows:
         for target in row.drawn_as:
             row_by_target.setdefault(target, row)
-    out.append('<g class="geo-map__regions">')
+    out.append('<g class="geo-map__regions" stroke="#ffffff" stroke-width="0.8">')
     hatched, markers = [], []
     for row in rows:
         # Each 2024 municipality is drawn once, for the first row that lands on it.
@@ -525,8 +525,7 @@ def _svg(
             else f'<a class="geo-map__region" href="{e(row.href)}" aria-label="{label}" data-number="{e(row.number)}">'
         )
         out.append(
-            f'{link_open}<path d="{d}" fill="{fill}" stroke="#ffffff" stroke-width="0.8" '
-            f'data-number="{e(row.number)}" data-fill="{e(row.colour) if not row.pattern else "ingen-data"}"><title>{label}</title></path>'
+            f'{link_open}<path d="{d}" fill="{fill}"><title>{label}</title></path>'
             + ("" if standalone else "</a>")
         )
         if row.excluded:
