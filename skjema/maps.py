@@ -1,0 +1,186 @@
+"""The round's maps: municipalities by submission status (IMDi's round overview), and a
+county's recommended numbers against the capacity its municipalities stated.
+
+Built on the register's map component (``portal.register.geo``). Drafts count only by their
+status, never by content. Each map costs a fixed number of queries.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+
+from portal.accounts import rules
+from portal.register.geo import CATEGORICAL, LegendEntry, MunicipalityMap, Region, map_builder
+from portal.register.models import County, Municipality
+
+from .dashboards import latest_versions
+from .models import Round, Status, Submission
+
+STATUS_COLOURS = {
+    Status.DRAFT: CATEGORICAL[1],  # orange
+    Status.SUBMITTED: CATEGORICAL[4],  # sky blue
+    Status.RETURNED: CATEGORICAL[5],  # vermillion
+    Status.RESUBMITTED: CATEGORICAL[0],  # blue
+    Status.ACCEPTED: CATEGORICAL[2],  # bluish green
+}
+SUBMITTED = {Status.SUBMITTED, Status.RETURNED, Status.RESUBMITTED, Status.ACCEPTED}
+
+# Recommended number against stated capacity.
+OVER, EQUAL, UNDER, NO_CAPACITY = "over", "equal", "under", "no_capacity"
+RECOMMENDATION_LEGEND = (
+    (OVER, _("Anbefalt over oppgitt kapasitet"), CATEGORICAL[5]),
+    (EQUAL, _("Anbefalt lik oppgitt kapasitet"), CATEGORICAL[2]),
+    (UNDER, _("Anbefalt under oppgitt kapasitet"), CATEGORICAL[4]),
+    (NO_CAPACITY, _("Anbefalt, men ingen kapasitet oppgitt"), CATEGORICAL[3]),
+)
+
+
+def round_status_map(round_: Round) -> MunicipalityMap:
+    """Every municipality of the round's structure, coloured by its profile's status; counties
+    with how many of their profiles are sent in. Two queries (plus ≤ 2 for older codes)."""
+    statuses = dict(
+        Submission.objects.filter(round=round_, kind=Submission.Kind.PROFILE)
+        .values_list("municipality__number", "status")
+        .order_by()
+    )
+    municipalities = list(
+        Municipality.objects.in_structure(round_.structure)
+        .select_related("county")
+        .order_by("number")
+    )
+    regions, per_county = [], {}
+    for municipality in municipalities:
+        status = statuses.get(municipality.number)
+        regions.append(
+            Region(
+                municipality.number,
+                str(Status(status).label) if status else _("Ikke startet"),
+                status or None,
+                name=municipality.name,
+            )
+        )
+        if municipality.county is not None:
+            sent, total = per_county.get(municipality.county, (0, 0))
+            per_county[municipality.county] = (sent + (status in SUBMITTED), total + 1)
+    return MunicipalityMap(
+        title=_("Kommuneprofiler i %(round)s etter status") % {"round": round_},
+        regions=regions,
+        legend=[LegendEntry(s.value, str(s.label), STATUS_COLOURS[s]) for s in STATUS_COLOURS],
+        value_label=_("Status"),
+        no_data_label=_("Ikke startet"),
+        counties={
+            county.number: _("%(sent)s av %(total)s sendt inn") % {"sent": sent, "total": total}
+            for county, (sent, total) in sorted(per_county.items(), key=lambda i: i[0].number)
+        },
+        county_label=_("Profiler sendt inn"),
+        export=("runde-status", str(round_.year)),
+        id="kart-runde-status",
+    )
+
+
+def _capacities(round_: Round, county: County) -> dict[str, tuple[int | None, str]]:
+    """Municipality number → (stated capacity, wish) from each latest submitted profile."""
+    out = {}
+    for number, data in (
+        latest_versions(round_, Submission.Kind.PROFILE)
+        .filter(submission__county=county)
+        .values_list("submission__municipality__number", "data")
+    ):
+        capacity = (data or {}).get("capacity") or {}
+        value = capacity.get("capacity")
+        out[number] = (
+            int(value) if isinstance(value, int | float) else None,
+            capacity.get("wants_to_settle") or "",
+        )
+    return out
+
+
+def recommendation_category(recommended: int | None, capacity: int | None) -> str | None:
+    if recommended is None:
+        return None
+    if capacity is None:
+        return NO_CAPACITY
+    if recommended > capacity:
+        return OVER
+    return EQUAL if recommended == capacity else UNDER
+
+
+def county_recommendation_map(round_: Round, county: County) -> MunicipalityMap:
+    """The county's municipalities coloured by the county's recommended number (its latest
+    submitted version) against the capacity each municipality stated. Three queries."""
+    version = (
+        latest_versions(round_, Submission.Kind.COUNTY).filter(submission__county=county).first()
+    )
+    recommended: dict[str, int] = {}
+    for row in ((version.data or {}).get("recommendations") or []) if version else []:
+        if row.get("municipality") and isinstance(row.get("number"), int):
+            recommended[row["municipality"]] = row["number"]
+    capacities = _capacities(round_, county)
+    regions = []
+    for municipality in (
+        Municipality.objects.in_structure(round_.structure).filter(county=county).order_by("number")
+    ):
+        number = recommended.get(municipality.number)
+        capacity, wish = capacities.get(municipality.number, (None, ""))
+        if number is None:
+            value = _("ingen anbefaling")
+        elif capacity is None:
+            value = _("%(n)s anbefalt, kapasitet ikke oppgitt") % {"n": number}
+        else:
+            value = _("%(n)s anbefalt, kapasitet %(c)s") % {"n": number, "c": capacity}
+        regions.append(
+            Region(
+                municipality.number,
+                value,
+                recommendation_category(number, capacity),
+                name=municipality.name,
+                detail=_("Kommunen ønsker ikke å bosette.") if wish == "no" else "",
+            )
+        )
+    return MunicipalityMap(
+        title=_("Anbefalt antall mot oppgitt kapasitet i %(county)s, %(round)s")
+        % {"county": county.name, "round": round_},
+        regions=regions,
+        legend=[
+            LegendEntry(key, str(label), colour) for key, label, colour in RECOMMENDATION_LEGEND
+        ],
+        value_label=_("Anbefalt og kapasitet"),
+        no_data_label=_("Ingen anbefaling ennå"),
+        focus=[r.number for r in regions],
+        export=("fylke-anbefaling", f"{round_.year}-{county.number}"),
+        id=f"kart-anbefaling-{county.number}",
+    )
+
+
+@map_builder("runde-status")
+def _round_status_export(request: HttpRequest, key: str) -> MunicipalityMap:
+    # The same rule as the round overview that shows it.
+    if not rules.can_follow_rounds(request.user):
+        raise PermissionDenied
+    round_ = (
+        Round.objects.select_related("structure").filter(year=key).first()
+        if key.isdigit()
+        else None
+    )
+    if round_ is None:
+        raise Http404
+    return round_status_map(round_)
+
+
+@map_builder("fylke-anbefaling")
+def _recommendation_export(request: HttpRequest, key: str) -> MunicipalityMap:
+    year, _sep, number = key.partition("-")
+    # Only submitted versions are drawn: whoever may read submitted content may have the map.
+    if not rules.can_view_submitted(request.user):
+        raise PermissionDenied
+    round_ = (
+        Round.objects.select_related("structure").filter(year=year).first()
+        if year.isdigit()
+        else None
+    )
+    county = County.objects.filter(number=number).first() if number.isdigit() else None
+    if round_ is None or county is None:
+        raise Http404
+    return county_recommendation_map(round_, county)
