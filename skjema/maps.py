@@ -12,7 +12,16 @@ from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
 from portal.accounts import rules
-from portal.register.geo import CATEGORICAL, LegendEntry, MunicipalityMap, Region, map_builder
+from portal.register.geo import (
+    CATEGORICAL,
+    LegendEntry,
+    MunicipalityMap,
+    Region,
+    bin_key,
+    map_builder,
+    sequential_legend,
+)
+from portal.register.geo.exports import png_bytes, standalone_svg
 from portal.register.models import County, Municipality
 
 from .dashboards import latest_versions
@@ -184,3 +193,37 @@ def _recommendation_export(request: HttpRequest, key: str) -> MunicipalityMap:
     if round_ is None or county is None:
         raise Http404
     return county_recommendation_map(round_, county)
+
+
+RECOMMENDED_BREAKS = (5, 10, 20, 40)
+
+
+def preparatory_map(content: dict) -> MunicipalityMap:
+    """The county map of a preparatory document, from the document's stored content, so the
+    picture in the Word file always matches its tables: recommended numbers per municipality."""
+    regions = []
+    for row in content.get("municipalities") or []:
+        recommended = (row.get("recommended") or {}).get("number")
+        regions.append(
+            Region(
+                row["number"],
+                str(recommended) if recommended is not None else _("ingen anbefaling"),
+                bin_key(recommended, RECOMMENDED_BREAKS),
+                name=row["name"],
+            )
+        )
+    return MunicipalityMap(
+        title=_("Anbefalt antall per kommune, %(county)s %(year)s")
+        % {"county": content["county"]["name"], "year": content["round"]["year"]},
+        regions=regions,
+        legend=sequential_legend(RECOMMENDED_BREAKS, unit=_("personer")),
+        value_label=_("Anbefalt antall"),
+        no_data_label=_("Ingen anbefaling"),
+        focus=[r.number for r in regions],
+        context=True,
+        id="kart-saksforberedende",
+    )
+
+
+def preparatory_map_png(content: dict, width: int = 1200) -> bytes:
+    return png_bytes(standalone_svg(preparatory_map(content)), width=width)
