@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
+from portal import extensions
 from portal.accounts import rules
 from portal.register.geo import (
     CATEGORICAL,
@@ -22,9 +23,11 @@ from portal.register.geo import (
     sequential_legend,
 )
 from portal.register.geo.exports import png_bytes, standalone_svg
+from portal.register.geo.maps import render_map
+from portal.register.geo.pages import locator_map
 from portal.register.models import County, Municipality
 
-from .dashboards import latest_versions
+from . import reading
 from .models import Round, Status, Submission
 
 STATUS_COLOURS = {
@@ -89,23 +92,6 @@ def round_status_map(round_: Round) -> MunicipalityMap:
     )
 
 
-def _capacities(round_: Round, county: County) -> dict[str, tuple[int | None, str]]:
-    """Municipality number → (stated capacity, wish) from each latest submitted profile."""
-    out = {}
-    for number, data in (
-        latest_versions(round_, Submission.Kind.PROFILE)
-        .filter(submission__county=county)
-        .values_list("submission__municipality__number", "data")
-    ):
-        capacity = (data or {}).get("capacity") or {}
-        value = capacity.get("capacity")
-        out[number] = (
-            int(value) if isinstance(value, int | float) else None,
-            capacity.get("wants_to_settle") or "",
-        )
-    return out
-
-
 def recommendation_category(recommended: int | None, capacity: int | None) -> str | None:
     if recommended is None:
         return None
@@ -118,21 +104,18 @@ def recommendation_category(recommended: int | None, capacity: int | None) -> st
 
 def county_recommendation_map(round_: Round, county: County) -> MunicipalityMap:
     """The county's municipalities coloured by the county's recommended number (its latest
-    submitted version) against the capacity each municipality stated. Three queries."""
-    version = (
-        latest_versions(round_, Submission.Kind.COUNTY).filter(submission__county=county).first()
-    )
-    recommended: dict[str, int] = {}
-    for row in ((version.data or {}).get("recommendations") or []) if version else []:
-        if row.get("municipality") and isinstance(row.get("number"), int):
-            recommended[row["municipality"]] = row["number"]
-    capacities = _capacities(round_, county)
+    submitted version, never a draft) against the capacity each municipality stated in its
+    published profile. Three queries."""
+    recommended = reading.recommended_numbers(round_=round_)
+    capacities = reading.stated_capacities(round_=round_)
     regions = []
     for municipality in (
         Municipality.objects.in_structure(round_.structure).filter(county=county).order_by("number")
     ):
         number = recommended.get(municipality.number)
-        capacity, wish = capacities.get(municipality.number, (None, ""))
+        capacity = capacities.get(municipality.number)
+        if not isinstance(capacity, int):
+            capacity = None
         if number is None:
             value = _("ingen anbefaling")
         elif capacity is None:
@@ -145,18 +128,21 @@ def county_recommendation_map(round_: Round, county: County) -> MunicipalityMap:
                 value,
                 recommendation_category(number, capacity),
                 name=municipality.name,
-                detail=_("Kommunen ønsker ikke å bosette.") if wish == "no" else "",
             )
         )
     return MunicipalityMap(
         title=_("Anbefalt antall mot oppgitt kapasitet i %(county)s, %(round)s")
         % {"county": county.name, "round": round_},
+        description=_(
+            "Fylkets siste innsendte anbefaling mot kapasiteten i hver kommunes innsendte "
+            "profil. Samme tall står i tabellen."
+        ),
         regions=regions,
         legend=[
             LegendEntry(key, str(label), colour) for key, label, colour in RECOMMENDATION_LEGEND
         ],
         value_label=_("Anbefalt og kapasitet"),
-        no_data_label=_("Ingen anbefaling ennå"),
+        no_data_label=_("Ingen anbefaling sendt inn"),
         focus=[r.number for r in regions],
         export=("fylke-anbefaling", f"{round_.year}-{county.number}"),
         id=f"kart-anbefaling-{county.number}",
@@ -227,3 +213,63 @@ def preparatory_map(content: dict) -> MunicipalityMap:
 
 def preparatory_map_png(content: dict, width: int = 1200) -> bytes:
     return png_bytes(standalone_svg(preparatory_map(content)), width=width)
+
+
+# --- panels on other apps' pages (portal.extensions) ---------------------------------------------
+
+
+def cooperation_partners(*, user, municipality: Municipality) -> list[Municipality]:
+    """Today's municipalities named as partners in the latest published profile of this
+    municipality (or a code it continues); none for users who may not read profiles."""
+    if not rules.can_view_submitted(user):
+        return []
+    codes = reading.earlier_codes(municipality=municipality)
+    profile = (
+        reading.published_profiles()
+        .filter(municipality_id__in=codes)
+        .order_by("-round__year")
+        .first()
+    )
+    version = reading.latest_version(submission=profile) if profile else None
+    rows = ((version.data or {}).get("cooperation") or []) if version else []
+    numbers = {
+        number for row in rows for number in (row.get("partners") or []) if isinstance(number, str)
+    }
+    if not numbers:
+        return []
+    partners = Municipality.objects.filter(number__in=numbers).select_related("current")
+    return sorted({p.resolve_current() for p in partners}, key=lambda m: m.number)
+
+
+@extensions.register(extensions.MUNICIPALITY_PAGE, order=30)
+def municipality_locator(*, request, municipality):
+    the_map = locator_map(
+        municipality,
+        partners=cooperation_partners(user=request.user, municipality=municipality),
+    )
+    the_map.export = ("kommune-samarbeid", municipality.number)
+    return extensions.Panel(
+        "register/includes/map_panel.html",
+        {"map": render_map(the_map), "include_assets": True, "heading": _("Kart")},
+    )
+
+
+@extensions.register(extensions.COUNTY_RECOMMENDATIONS, order=10)
+def recommendations_map(*, request, submission):
+    the_map = county_recommendation_map(submission.round, submission.county)
+    return extensions.Panel(
+        "register/includes/map_panel.html",
+        {"map": render_map(the_map), "include_assets": True, "heading": ""},
+    )
+
+
+@map_builder("kommune-samarbeid")
+def _locator_export(request: HttpRequest, key: str) -> MunicipalityMap:
+    municipality = Municipality.objects.filter(number=key).first() if key.isdigit() else None
+    if municipality is None:
+        raise Http404
+    the_map = locator_map(
+        municipality, partners=cooperation_partners(user=request.user, municipality=municipality)
+    )
+    the_map.export = ("kommune-samarbeid", municipality.number)
+    return the_map
