@@ -88,3 +88,34 @@ def test_exports_download(page, portal_server):
     assert response.ok and response.headers["content-type"].startswith("image/svg+xml")
     png = page.request.get(portal_server + "/kart/fylke/46.png")
     assert png.ok and png.body()[:4] == b"\x89PNG"
+
+
+def test_round_overview_map_zooms_to_a_county(page, login, assert_accessible):
+    from portal.demo import demo_round_year
+
+    login("imdi")
+    page.goto(f"/skjema/{demo_round_year()}/oversikt/")
+    figure = page.locator("#kart-runde-status")
+    svg = figure.locator(".geo-map__svg")
+    full = svg.get_attribute("viewBox")
+    regions, rows = regions_and_rows(page, "#kart-runde-status")
+    assert len(regions) == 357
+    for number, (label, fill) in regions.items():
+        name, value, swatch = rows[number]
+        assert fill == swatch and value in label, number
+    page.get_by_label("Vis fylke").select_option(label="Vestland")
+    assert svg.get_attribute("viewBox") != full
+    page.get_by_label("Vis fylke").select_option(label="Hele landet")
+    assert svg.get_attribute("viewBox") == full
+    assert figure.locator(".geo-map__table--counties tbody tr").count() == 15
+    assert_accessible(page)
+
+
+def test_municipality_page_locator(page, login, assert_accessible):
+    login("imdi")
+    page.goto("/kommuner/4601/")
+    figure = page.locator("#kart-kommune-4601")
+    askoy = figure.locator("a.geo-map__region[data-number='4627']")
+    assert askoy.get_attribute("aria-label").startswith("Askøy: nabokommune")
+    assert figure.get_by_text("Kartgrunnlag: Kartverket (CC BY 4.0)").is_visible()
+    assert_accessible(page)

@@ -15,7 +15,9 @@ from skjema.maps import (
     recommendation_category,
     round_status_map,
 )
+from skjema.models import MunicipalityProfile
 
+from .conftest import fill_profile
 from .test_dashboard import submit_county, submit_profile
 
 pytestmark = pytest.mark.django_db
@@ -111,3 +113,45 @@ class TestExports:
         assert client.get("/kart/fylke-anbefaling/2027-40.svg").status_code == 403
         client.force_login(users["imdi"])
         assert client.get("/kart/fylke-anbefaling/2027-99.svg").status_code == 404
+
+
+class TestPanels:
+    def test_municipality_page_locator_with_partners_for_profile_readers(
+        self, client, users, opened
+    ):
+        profile = MunicipalityProfile.objects.get(round=opened, municipality__number="4003")
+        cooperation = [{"partners": ["4001", "4036"], "area": "introduction", "description": "."}]
+        services.submit(
+            fill_profile(profile, users["fylke_b"], cooperation=cooperation), users["fylke_b"]
+        )
+        client.force_login(users["imdi"])
+        soup = BeautifulSoup(client.get("/kommuner/4003/").content, "html.parser")
+        figure = soup.select_one("#kart-kommune-4003")
+        shown = {a["data-number"]: a["aria-label"] for a in figure.select("a.geo-map__region")}
+        assert shown["4003"] == "Skien: denne kommunen"
+        assert shown["4001"].startswith("Porsgrunn: samarbeidskommune og nabo")
+        assert shown["4036"] == "Vinje: samarbeidskommune"
+        assert "4005" not in shown or "nabokommune" in shown["4005"]
+        assert "Kartgrunnlag: Kartverket (CC BY 4.0)" in figure.get_text()
+        assert figure.find("a", href="/kart/kommune-samarbeid/4003.svg")
+
+        client.logout()
+        soup = BeautifulSoup(client.get("/kommuner/4003/").content, "html.parser")
+        shown = {a["data-number"]: a["aria-label"] for a in soup.select("a.geo-map__region")}
+        assert shown["4001"].startswith("Porsgrunn: nabokommune")  # no profile content
+        assert "4036" not in shown
+
+    def test_county_submission_page_has_the_recommendation_map(self, client, users, progress):
+        client.force_login(users["fylke_b"])
+        soup = BeautifulSoup(client.get("/skjema/2027/fylke/40/").content, "html.parser")
+        figure = soup.select_one("#kart-anbefaling-40")
+        assert figure is not None
+        skien = figure.select_one("a.geo-map__region[data-number='4003']")
+        assert skien["aria-label"].startswith("Skien: 40 anbefalt, kapasitet 25")
+
+    def test_round_overview_has_the_status_map(self, client, users, progress):
+        client.force_login(users["imdi"])
+        soup = BeautifulSoup(client.get("/skjema/2027/oversikt/").content, "html.parser")
+        figure = soup.select_one("#kart-runde-status")
+        assert figure.has_attr("data-zoomable")
+        assert len(figure.select("a.geo-map__region")) == 357

@@ -444,7 +444,8 @@ def render_map(spec: MunicipalityMap, *, standalone: bool = False) -> RenderedMa
 
 def _region_label(row: TableRow) -> str:
     parts = [f"{row.name}: {row.value or row.category_label}"]
-    if row.value and row.category_label and row.category_label != row.value:
+    value, category = row.value.casefold(), row.category_label.casefold()
+    if value and category and category not in value and value not in category:
         parts.append(f"({row.category_label})")
     if row.marker:
         parts.append(_("nr. %(marker)s") % {"marker": row.marker})

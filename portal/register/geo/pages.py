@@ -34,9 +34,9 @@ def locator_map(
             regions.append(
                 Region(neighbour.number, _("nabokommune"), "neighbour", name=neighbour.name)
             )
-    legend = [LegendEntry("self", municipality.name, CATEGORICAL[0])]
+    legend = [LegendEntry("self", _("Denne kommunen"), CATEGORICAL[0])]
     if partners:
-        legend.append(LegendEntry("partner", _("Samarbeidskommuner"), CATEGORICAL[1]))
+        legend.append(LegendEntry("partner", _("Samarbeidskommune"), CATEGORICAL[1]))
     legend.append(
         LegendEntry(
             "neighbour",
@@ -51,6 +51,11 @@ def locator_map(
         regions=regions,
         legend=legend,
         value_label=_("Forhold"),
+        description=_(
+            "%(name)s, samarbeidskommunene fra kommuneprofilen og nabokommunene (felles grense, "
+            "eller under 2 km over vann). Samme opplysninger står i tabellen."
+        )
+        % {"name": municipality.name},
         focus=[r.number for r in regions],
         export=("kommune", municipality.number),
         id=f"kart-kommune-{municipality.number}",
