@@ -155,3 +155,37 @@ class TestPanels:
         figure = soup.select_one("#kart-runde-status")
         assert figure.has_attr("data-zoomable")
         assert len(figure.select("a.geo-map__region")) == 357
+
+
+class TestPreparatoryDocumentMap:
+    CONTENT = {
+        "county": {"number": "40", "name": "Telemark"},
+        "round": {"year": 2027},
+        "municipalities": [
+            {"number": "4003", "name": "Skien", "recommended": {"number": 40}},
+            {"number": "4001", "name": "Porsgrunn", "recommended": None},
+        ],
+    }
+
+    def test_map_from_the_stored_content(self):
+        from skjema.maps import preparatory_map
+
+        the_map = preparatory_map(self.CONTENT)
+        shown = regions(the_map)
+        assert shown["4003"].value == "40" and shown["4003"].category == "4"  # 40 og over
+        assert shown["4001"].category is None
+
+    def test_word_file_has_the_map_picture_and_attribution(self):
+        import io
+
+        from docx import Document
+
+        from skjema.preparatory import _map_docx
+
+        document = Document()
+        _map_docx(document, self.CONTENT)
+        buffer = io.BytesIO()
+        document.save(buffer)
+        reread = Document(io.BytesIO(buffer.getvalue()))
+        assert len(reread.inline_shapes) == 1
+        assert "Kartgrunnlag: Kartverket (CC BY 4.0)" in reread.paragraphs[-1].text
