@@ -44,7 +44,7 @@ from .models import (
     Submission,
     Version,
 )
-from .reading import read_submission
+from .reading import latest_version, read_submission
 from .sections import diff, diff_section, get_section, prefetch_for_serialize
 from .serializers import (
     AcceptSerializer,
@@ -366,7 +366,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         query.is_valid(raise_exception=True)
         to_number = query.validated_data.get("to")
         if to_number is None:
-            latest = submission.latest_version()
+            latest = latest_version(submission=submission)
             if latest is None:
                 raise NotFound(_("Ingen versjoner er sendt inn ennå."))
             to_number = latest.number
@@ -384,7 +384,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
                 )
             from_number = to_number - 1
         elif from_number is None:
-            latest = source.latest_version()
+            latest = latest_version(submission=source)
             if latest is None:
                 raise NotFound(_("Innsendingen det skal sammenlignes med har ingen versjoner."))
             from_number = latest.number

@@ -1,7 +1,19 @@
 """The read side of skjema: who may read what (``access``), versions and the lineage of
 municipality codes (``versions``), and one presenter of a version (``present``). Pages, API,
-exports, documents, search and placement read profiles through these functions only."""
+exports, documents, search and placement read profiles through these functions only.
 
+The section definitions (what a profile holds, field labels, display values) are re-exported
+here too, so the apps above never reach into ``skjema.sections``."""
+
+from ..sections import (
+    COUNTY_SECTIONS,
+    PROFILE_SECTIONS,
+    CodeNames,
+    Section,
+    display_value,
+    get_section,
+    sections_for,
+)
 from .access import (
     RETURN_ACTIONS,
     current_return,
@@ -39,6 +51,13 @@ from .versions import (
 )
 
 __all__ = [
+    "COUNTY_SECTIONS",
+    "PROFILE_SECTIONS",
+    "CodeNames",
+    "Section",
+    "display_value",
+    "get_section",
+    "sections_for",
     "RETURN_ACTIONS",
     "Item",
     "PublishedProfile",

@@ -21,7 +21,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import extensions
@@ -439,17 +438,3 @@ def open_round(request, year: int):
 
 def _count(kind: str):
     return Count("pk", filter=Q(kind=kind))
-
-
-urlpatterns = [
-    path("<int:year>/oversikt/", round_overview, name="round-overview"),
-    path("<int:year>/oversikt/fylke/<str:county_number>/", round_county, name="round-county"),
-    path("<int:year>/gjennomgang/<int:submission_id>/", review, name="review"),
-    path("<int:year>/gjennomgang/<int:submission_id>/returner/", return_view, name="review-return"),
-    path("<int:year>/gjennomgang/<int:submission_id>/godkjenn/", accept_view, name="review-accept"),
-    path("<int:year>/gjennomgang/<int:submission_id>/gjenapne/", reopen_view, name="review-reopen"),
-    path("<int:year>/apne/", open_round, name="open-round"),
-    path("versjoner/sammenlign/", compare_pick, name="compare-pick"),
-    path("versjoner/<int:a_id>/mot/<int:b_id>/", compare, name="compare"),
-    path("innsendinger/<int:submission_id>/versjoner/", versions, name="versions"),
-]

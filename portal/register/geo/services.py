@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from ..models import Municipality, MunicipalityNeighbour
+from ..sync import Tally
 from .boundaries import load_boundaries
 from .neighbours import compute_neighbours
 
@@ -15,8 +16,6 @@ def sync_neighbours():
     Numbers of the boundary file that the register does not know yet are left out. Returns the
     register's ``Tally`` ("nabopar": pairs stored, created, changed).
     """
-    from ..services import Tally
-
     pairs = compute_neighbours(load_boundaries())
     with transaction.atomic():
         ids = dict(Municipality.objects.filter(valid_to__isnull=True).values_list("number", "pk"))
