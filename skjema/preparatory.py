@@ -42,6 +42,9 @@ CHANGE_LABELS = {
 SYMBOLS = {status: symbol for status, (symbol, _meaning) in REGISTER_SYMBOLS.items()}
 
 
+MAP_ATTRIBUTION = "Kartgrunnlag: Kartverket (CC BY 4.0)"
+
+
 def format_moment(moment) -> str:
     """«15. september 2026 kl. 09.00», in Norwegian time."""
     return dateformat.format(timezone.localtime(moment), r"j. F Y \k\l. H.i")
@@ -553,6 +556,21 @@ def _changes_docx(document, changes: dict) -> None:
         _table(document, [_("Felt"), _("Før"), _("Nå")], lines)
 
 
+def _map_docx(document, content: dict) -> None:
+    """The county map of recommended numbers (from the same content), as a picture."""
+    from docx.shared import Cm
+
+    from .maps import preparatory_map, preparatory_map_png
+
+    if not content.get("municipalities"):
+        return
+    document.add_picture(io.BytesIO(preparatory_map_png(content)), width=Cm(15))
+    document.add_paragraph(
+        _("Kart: %(title)s. %(attribution)s.")
+        % {"title": preparatory_map(content).title, "attribution": MAP_ATTRIBUTION}
+    )
+
+
 def document_docx(content: dict, *, version: int) -> bytes:
     """The preparatory document as a Word file with the same content as the page."""
     from docx import Document
@@ -624,6 +642,7 @@ def document_docx(content: dict, *, version: int) -> bytes:
                 for row in content["municipalities"]
             ],
         )
+        _map_docx(document, content)
         for row in content["municipalities"]:
             _municipality_docx(document, row)
         buffer = io.BytesIO()

@@ -4,6 +4,7 @@ and IMDi's statistics (indicators, and each municipality's series)."""
 import re
 
 import django_filters
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -16,6 +17,7 @@ from .models import (
     County,
     Indicator,
     Municipality,
+    MunicipalityNeighbour,
     Occupation,
     Programme,
     StatisticValue,
@@ -103,7 +105,14 @@ class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
         queryset = super().get_queryset()
         if self.action == "retrieve":
             queryset = queryset.select_related("current").prefetch_related(
-                "successors", "predecessors"
+                "successors",
+                "predecessors",
+                Prefetch(
+                    "neighbour_links",
+                    MunicipalityNeighbour.objects.select_related("neighbour").order_by(
+                        "neighbour__number"
+                    ),
+                ),
             )
         return queryset
 

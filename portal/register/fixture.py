@@ -10,6 +10,7 @@ from pathlib import Path
 from django import forms
 from django.db import transaction
 
+from .geo.services import sync_neighbours
 from .models import (
     CodeChange,
     County,
@@ -248,6 +249,8 @@ def load_register(path: Path | None = None) -> LoadResult:
                 for a in p["areas"]
             }
         )
+        # The neighbour relation follows from the boundary file the project carries (maps).
+        neighbours = sync_neighbours()
     return LoadResult(
         [
             counties.tally("fylker"),
@@ -257,5 +260,6 @@ def load_register(path: Path | None = None) -> LoadResult:
             programmes.tally("utdanningsprogram"),
             areas.tally("programområder"),
             versions.tally("strukturversjoner"),
+            neighbours,
         ]
     )

@@ -458,3 +458,52 @@ class IndicatorSeries:
 
     def __repr__(self):
         return f"<IndicatorSeries {self.indicator.code}: {len(self.values)} values>"
+
+
+# --- neighbours (maps) -------------------------------------------------------------------------
+
+
+class MunicipalityNeighbour(models.Model):
+    """Two of today's municipalities with a shared border, or under 2 km apart across water.
+
+    Computed from the boundary file (``manage.py compute_neighbours``, also run by
+    ``load_register``) and stored once in each direction, so "the neighbours of X" is one
+    filter. Read through ``portal.register.selectors``.
+    """
+
+    class Kind(models.TextChoices):
+        BORDER = "border", _("felles grense")
+        WATER = "water", _("over vann")
+
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("kommune"),
+        on_delete=models.CASCADE,
+        related_name="neighbour_links",
+    )
+    neighbour = models.ForeignKey(
+        Municipality,
+        verbose_name=_("nabokommune"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    kind = models.CharField(_("type"), max_length=8, choices=Kind.choices)
+    distance_m = models.PositiveIntegerField(
+        _("avstand (meter)"), default=0, help_text=_("0 ved felles grense.")
+    )
+
+    class Meta:
+        ordering = ["municipality__number", "neighbour__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "neighbour"], name="unique_municipality_neighbour"
+            ),
+            models.CheckConstraint(
+                condition=~Q(municipality=models.F("neighbour")), name="neighbour_not_itself"
+            ),
+        ]
+        verbose_name = _("nabokommune")
+        verbose_name_plural = _("nabokommuner")
+
+    def __str__(self):
+        return f"{self.municipality.number} – {self.neighbour.number} ({self.get_kind_display()})"

@@ -6,6 +6,7 @@ from .models import (
     County,
     Indicator,
     Municipality,
+    MunicipalityNeighbour,
     Occupation,
     Programme,
     ProgrammeArea,
@@ -36,13 +37,39 @@ class MunicipalitySerializer(serializers.ModelSerializer):
         fields = ["number", "name", "parallel_names", "county", "valid_from", "valid_to", "url"]
 
 
+class NeighbourSerializer(serializers.ModelSerializer):
+    number = serializers.CharField(source="neighbour.number")
+    name = serializers.CharField(source="neighbour.name")
+    kind = serializers.ChoiceField(
+        choices=MunicipalityNeighbour.Kind.choices,
+        help_text='"border": felles grense; "water": under 2 km over vann.',
+    )
+    distance_m = serializers.IntegerField(help_text="Avstand i meter; 0 ved felles grense.")
+
+    class Meta:
+        model = MunicipalityNeighbour
+        fields = ["number", "name", "kind", "distance_m"]
+
+
 class MunicipalityDetailSerializer(MunicipalitySerializer):
     successors = MunicipalityRefSerializer(many=True, read_only=True)
     predecessors = MunicipalityRefSerializer(many=True, read_only=True)
     current = MunicipalityRefSerializer(read_only=True)
+    neighbours = NeighbourSerializer(
+        source="neighbour_links",
+        many=True,
+        read_only=True,
+        help_text="Nabokommuner i dagens struktur (felles grense, eller under 2 km over vann).",
+    )
 
     class Meta(MunicipalitySerializer.Meta):
-        fields = [*MunicipalitySerializer.Meta.fields, "current", "successors", "predecessors"]
+        fields = [
+            *MunicipalitySerializer.Meta.fields,
+            "current",
+            "successors",
+            "predecessors",
+            "neighbours",
+        ]
 
 
 class OccupationSerializer(serializers.ModelSerializer):

@@ -2,6 +2,7 @@
 
 from django.shortcuts import get_object_or_404, render
 
+from .geo.pages import county_map
 from .models import County, Municipality
 from .statistics_display import settlement_overview
 
@@ -15,7 +16,9 @@ def county_detail(request, number: str):
     county = get_object_or_404(County, number=number)
     municipalities = county.municipalities.order_by("number")
     return render(
-        request, "register/county_detail.html", {"county": county, "municipalities": municipalities}
+        request,
+        "register/county_detail.html",
+        {"county": county, "municipalities": municipalities, "county_map": county_map(county)},
     )
 
 

@@ -30,6 +30,7 @@ from portal.register.models import County, Municipality
 from .. import reading, services
 from ..dashboards import round_overview as build_overview
 from ..exceptions import InvalidTransition, NotAllowed, SkjemaError
+from ..maps import round_status_map
 from ..models import ReviewComment, Round, Submission, Transition, Version
 from ..models.submissions import AWAITING_REVIEW_STATES, Status
 from ..reading import ReadSection, plan_documents, present_sections
@@ -109,6 +110,7 @@ def round_overview(request, year: int):
             "round": round_,
             "overview": overview,
             "extra_columns": extra_columns,
+            "status_map": round_status_map(round_),
             "can_review": rules.can_review(request.user),
             "can_open": rules.is_imdi(request.user)
             and round_.status in {Round.Status.PLANNING, Round.Status.OPEN},

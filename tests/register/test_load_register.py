@@ -59,8 +59,10 @@ class TestLoadRegister:
         empty_register()
         first = load()
         assert counts() == EXPECTED_COUNTS
-        assert "(749 nye, 0 endret)" in first
+        # 749 register rows and the 810 neighbour pairs computed from the boundary file.
+        assert "(1559 nye, 0 endret)" in first
         assert "471 kommuner" in first and "115 kodeendringer" in first
+        assert "810 nabopar" in first
 
         second = load()
         assert "(0 nye, 0 endret)" in second
