@@ -1,6 +1,7 @@
 """Demo data for ``make run``: named users for every role and the demo content.
 
-Everything here is fictitious and idempotent: a second run creates nothing new."""
+Everything here is idempotent (a second run creates nothing new) and fictitious, except the
+statistics: IMDi's real published figures (``portal.register.demo``)."""
 
 from __future__ import annotations
 
@@ -78,17 +79,20 @@ def create_demo_users(password: str) -> list[DemoLogin]:
 
 def load_demo(password: str) -> dict:
     from portal.content.demo import build_demo_content
+    from portal.register.demo import load_demo_statistics
     from skjema.demo import build_demo_skjema
     from skjema.meetings import build_demo_meetings
 
     logins = create_demo_users(password)
     round_year = demo_round_year()
+    statistics = load_demo_statistics()  # IMDi's real figures, not fictitious
     content = build_demo_content(round_year)
     skjema = build_demo_skjema(round_year)
     meetings = build_demo_meetings(round_year)
     return {
         "logins": logins,
         "round_year": round_year,
+        "statistics": statistics,
         "content": content,
         "skjema": skjema,
         "meetings": meetings,

@@ -26,7 +26,7 @@ from .models import CodeChange, Indicator, Municipality, StatisticValue
 from .signals import statistics_changed
 from .statistics_files import (
     FORMAT_LABELS,
-    WIDE,
+    NUMBERED,
     Cell,
     ParsedStatistics,
     ProblemList,
@@ -367,7 +367,7 @@ def _plan(parsed: ParsedStatistics, county: str | None) -> _Plan:
             )
         else:
             indicators[(measure, unit)] = target
-    if parsed.format == WIDE:
+    if parsed.format in NUMBERED:
         if county:
             report.notes.append("Fylke brukes bare for filer som navngir kommuner; ignorert.")
         regions = _resolve_codes(parsed, problems, report)
