@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.register.models import Indicator, Municipality, StatisticValue
+from portal.register.statistics_display import combine
 
 from .dashboards import latest_versions
 from .models import CountyShare, ReviewComment, Round, Submission
@@ -191,15 +191,14 @@ def highlights(data: dict, names: CodeNames) -> list[dict]:
 
 
 def _cell(values: list[StatisticValue]) -> str:
-    """A year's values under one or more codes (the parts of a later merger) as one cell."""
-    numbers = [v.value for v in values if v.status == StatisticValue.Status.VALUE]
-    if numbers:
-        return _number(format(sum(numbers, Decimal(0)).normalize(), "f"))
-    statuses = {v.status for v in values}
-    for status, symbol in SYMBOLS.items():
-        if status in statuses:
-            return symbol
-    return SYMBOLS[StatisticValue.Status.MISSING]
+    """A year's values under one or more codes (the parts of a later merger) as one cell, by the
+    register's one suppression rule (a withheld part withholds the whole)."""
+    cell = combine(values)
+    if cell is None:
+        return SYMBOLS[StatisticValue.Status.MISSING]
+    if cell.status == StatisticValue.Status.VALUE:
+        return _number(format(cell.value.normalize(), "f"))
+    return SYMBOLS[cell.status]
 
 
 def statistics(municipality: Municipality, before_year: int) -> dict | None:
