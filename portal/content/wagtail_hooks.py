@@ -46,17 +46,12 @@ def minutes_for_participants_only(page, request, serve_args, serve_kwargs):
 
 @hooks.register("before_serve_document")
 def meeting_documents_for_participants_only(document, request):
-    """Documents outside the public collection: meeting documents only for the meeting's
-    participants; any other (a county's plan, an upload to the root) never for anonymous
-    visitors, and otherwise left to the hooks and collection rules that own them."""
+    """Editors' documents outside the public collection: a meeting's documents only for its
+    participants, others not found (404). Documents in other collections (a county's plan) are
+    left to the hooks and collection rules that own them."""
     from . import documents
 
-    if document.collection_id in documents.public_collection_ids():
-        return None
-    if document.collection_id in documents.editorial_collection_ids():
-        if not documents.may_download(request.user, document):
-            raise Http404
-        return None
-    if not request.user.is_authenticated:
+    editorial = documents.editorial_collection_ids()
+    if document.collection_id in editorial and not documents.may_download(request.user, document):
         raise Http404
     return None

@@ -294,7 +294,11 @@ class MeetingPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["minutes"] = MinutesPage.objects.child_of(self).visible_to(request.user).first()
+        minutes = MinutesPage.objects.child_of(self).visible_to(request.user).first()
+        context["minutes"] = minutes
+        context["minutes_for_participants"] = (
+            minutes is None and MinutesPage.objects.child_of(self).live().exists()
+        )
         context["meeting_documents"] = self.documents_for(request.user)
         return context
 
