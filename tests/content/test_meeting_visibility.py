@@ -255,3 +255,31 @@ class TestMunicipalityChecklist:
 
     def test_a_joint_meeting_offers_every_current_municipality(self, tree):
         assert len(self._offered(tree["meetings"][0])) == 357
+
+
+class TestPlanDocumentsPerCounty:
+    """A county's plan document in the county's own private collection (issue 14 §4)."""
+
+    def test_own_collection_not_listed_and_refused_from_every_other_side(
+        self, client, users, counties
+    ):
+        from skjema import plan_documents
+
+        own = plan_documents.collection(counties["40"])
+        assert own.get_parent() == plan_documents.collection()
+        assert own.name == "40 Telemark"
+        assert plan_documents.collection(counties["40"]) == own  # idempotent
+        document = get_document_model().objects.create(
+            title="Telemark: Integreringsplan (utkast)",
+            file=ContentFile(b"%PDF-1.7\n...", name="plan.pdf"),
+            collection=own,
+            uploaded_by_user=users["fylke_b"],
+        )
+        assert plan_documents.is_plan_document(document)
+        for who in (None, "fylke_a", "fylke_b", "imdi", "ks"):
+            body = _get(client, users.get(who), "/api/v2/documents/").json()
+            assert document.pk not in [item["id"] for item in body["items"]], who
+        assert _get(client, users["fylke_b"], document.url).status_code == 200
+        for who in ("fylke_a", "imdi", "ks", "editor", "outsider"):
+            assert _get(client, users[who], document.url).status_code == 403, who
+        assert _get(client, None, document.url).status_code == 302  # the collection's login
