@@ -72,25 +72,27 @@ class TableCell:
         return len(self.parts) > 1 and self.status == Status.VALUE
 
 
-def combine(values: list[StatisticValue]) -> TableCell | None:
+def combine(values: list[StatisticValue], *, parts: bool = True) -> TableCell | None:
     """A year's values (one per code, see ``series_for``) as one cell; persons are summed.
 
     The one suppression rule: if any part is withheld («:»), the whole is withheld. A sum of the
     visible parts would pass for the municipality's figure and, beside a published total, give
-    the withheld part away."""
+    the withheld part away. ``parts=False`` skips naming the codes (no municipality is read)."""
     if not values:
         return None
-    parts = [f"{v.municipality.number} {v.municipality.name}" for v in values]
+    names = [f"{v.municipality.number} {v.municipality.name}" for v in values] if parts else []
     if len(values) == 1:
-        return TableCell(values[0].value, values[0].status, parts)
+        return TableCell(values[0].value, values[0].status, names)
     statuses = {v.status for v in values}
-    if Status.SUPPRESSED in statuses:  # a sum would reveal or hide the withheld part
-        return TableCell(None, Status.SUPPRESSED, parts)
+    if Status.SUPPRESSED in statuses:
+        return TableCell(None, Status.SUPPRESSED, names)
     numbers = [v.value for v in values if v.status == Status.VALUE]
     if numbers:
-        return TableCell(sum(numbers, Decimal(0)), Status.VALUE, parts)
-    status = Status.NOT_APPLICABLE if Status.NOT_APPLICABLE in statuses else Status.MISSING
-    return TableCell(None, status, parts)
+        return TableCell(sum(numbers, Decimal(0)), Status.VALUE, names)
+    for status in (Status.NOT_APPLICABLE, Status.MISSING, Status.SUPPRESSED):
+        if status in statuses:
+            return TableCell(None, status, names)
+    return TableCell(None, Status.MISSING, names)
 
 
 @dataclass
