@@ -115,5 +115,4 @@ def sync_collections(page) -> list[int]:
 
 def hidden_minutes_q(user) -> Q:
     """Minutes ``user`` may not read, as a condition on pages (for the pages API)."""
-    readable = MinutesPage.objects.readable_by(user).values("pk")
-    return Q(pk__in=MinutesPage.objects.exclude(pk__in=readable).values("pk"))
+    return Q(pk__in=MinutesPage.objects.unreadable_by(user))

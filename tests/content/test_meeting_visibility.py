@@ -112,6 +112,16 @@ class TestMinutes:
             )
         assert link in _get(client, users["fylke_a"], oslo_meeting.url).content.decode()
 
+    def test_every_page_listing_and_search_leaves_them_out(self, users, oslo_meeting):
+        from wagtail.models import Page
+
+        from portal.content.models import ContentPageQuerySet
+
+        minutes = _minutes(oslo_meeting)
+        for who, seen in ((None, False), ("fylke_b", False), ("fylke_a", True), ("ks", True)):
+            pages = ContentPageQuerySet(model=Page).visible_to(users.get(who))
+            assert pages.filter(pk=minutes.pk).exists() is seen, who
+
     def test_the_municipality_page_links_them_only_for_participants(self, client, users, tree):
         link = f'href="{tree["minutes"].url}"'
         assert link not in _get(client, None, "/kommuner/0301/").content.decode()

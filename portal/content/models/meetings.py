@@ -345,9 +345,6 @@ class MinutesPageQuerySet(ContentPageQuerySet):
         """Minutes linked to a municipality (for its page in the register)."""
         return self.filter(municipalities=municipality)
 
-    def visible_to(self, user):
-        return super().visible_to(user).readable_by(user)
-
     def readable_by(self, user):
         """Public minutes, and those published for participants where ``user`` is one
         (``rules.can_read_meeting_material``: a county officer only under the county's own
@@ -363,6 +360,10 @@ class MinutesPageQuerySet(ContentPageQuerySet):
         for path in meetings.values_list("path", flat=True):
             own |= Q(path__startswith=path)
         return self.filter(public | own) if own else self.filter(public)
+
+    def unreadable_by(self, user):
+        """Ids of the minutes ``user`` may not read (a subquery, no query of its own)."""
+        return MinutesPage.objects.exclude(pk__in=self.readable_by(user).values("pk")).values("pk")
 
 
 class MinutesPageManager(ContentPageManager.from_queryset(MinutesPageQuerySet)):
