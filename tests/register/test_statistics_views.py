@@ -111,7 +111,16 @@ class TestApi:
         body = operation["responses"]["200"]["content"]["application/json"]["schema"]
         assert body["type"] == "array"
         series = schema["components"]["schemas"][body["items"]["$ref"].rsplit("/", 1)[1]]
-        assert set(series["properties"]) == {"indicator", "name", "unit", "source", "values"}
+        assert set(series["properties"]) == {
+            "indicator",
+            "name",
+            "unit",
+            "source",
+            "values",
+            "totals",
+        }
+        totals = series["properties"]["totals"]
+        assert "skjermingsregel" in totals["description"]
         assert "/api/v1/indicators/" in schema["paths"]
 
 
