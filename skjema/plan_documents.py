@@ -16,9 +16,11 @@ from .models import Submission, Version
 COLLECTION_NAME = "Fylkenes planer"
 
 
-def collection():
+def collection(county=None):
     """The collection plan documents are stored in, restricted to the portal's roles (the
-    per-county rule above comes on top of that)."""
+    per-county rule above comes on top of that): one private collection per county
+    («Fylkenes planer / 46 Vestland»), inside the shared parent that holds the restriction.
+    Without ``county``, the parent."""
     from django.contrib.auth.models import Group
     from wagtail.models import Collection, CollectionViewRestriction
 
@@ -37,11 +39,21 @@ def collection():
             for role in (Role.COUNTY_OFFICER, Role.IMDI_OFFICER, Role.KS_READER, Role.ADMINISTRATOR)
         ]
         restriction.groups.set(Group.objects.filter(name__in=readers))
-    return found
+    if county is None:
+        return found
+    name = f"{county.number} {county.name}"
+    return found.get_children().filter(name=name).first() or found.add_child(name=name)
 
 
 def is_plan_document(document) -> bool:
-    return document.collection.name == COLLECTION_NAME and not document.collection.is_root()
+    """In the plan collection or a county's collection inside it."""
+    collection = document.collection
+    if collection.is_root():
+        return False
+    if collection.name == COLLECTION_NAME and collection.depth == 2:
+        return True
+    parent = collection.get_parent()
+    return parent is not None and parent.name == COLLECTION_NAME and parent.depth == 2
 
 
 def may_read(user, document) -> bool:

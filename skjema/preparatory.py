@@ -189,9 +189,9 @@ def highlights(data: dict, names: CodeNames) -> list[dict]:
 
 
 def _cell(values: list[StatisticValue]) -> str:
-    """A year's values under one or more codes (the parts of a later merger) as one cell, by
-    the register's rule (``combine``; see there for ``sum_visible_parts``)."""
-    cell = combine(values, parts=False, sum_visible_parts=True)
+    """A year's values under one or more codes (the parts of a later merger) as one cell, by the
+    register's one suppression rule (``combine``: a withheld part withholds the whole)."""
+    cell = combine(values, parts=False)
     if cell is None:
         return SYMBOLS[StatisticValue.Status.MISSING]
     if cell.status == StatisticValue.Status.VALUE:

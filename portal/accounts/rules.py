@@ -113,3 +113,12 @@ def can_open_meeting_document(user, county: County) -> bool:
     """A county meeting's preparatory document: IMDi and administrators, and the meeting's
     participants – the county's own officers and KS. Nobody else, not other counties."""
     return is_imdi(user) or is_ks(user) or is_county_officer(user, county)
+
+
+def can_read_meeting_material(user, county: County | None) -> bool:
+    """Minutes and meeting documents published for the participants only: IMDi, KS, the
+    editors who publish them, administrators and the meeting's county (every county for the
+    joint meetings, which have none). Anonymous visitors and other counties are refused."""
+    if is_imdi(user) or is_ks(user) or is_editor(user):
+        return True
+    return is_county_officer(user, county) if county is not None else is_county_officer(user)

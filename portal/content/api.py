@@ -1,12 +1,16 @@
 """Wagtail's API (v2): pages, and the documents meeting pages link to.
 
-Pages are listed only when live and without view restrictions; documents only outside
-privacy-restricted collections, so documents for restricted minutes belong in such a collection."""
+Pages are listed when live, without view restrictions the user does not pass, and – for minutes
+published for the participants – only to the participants. Documents: only those in the public
+collection (``portal.content.documents``), whoever asks; a meeting page's own list of documents
+shows each reader what the page shows them."""
 
 from rest_framework.permissions import AllowAny
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
+
+from . import documents
 
 
 class PublicPagesAPIViewSet(PagesAPIViewSet):
@@ -14,9 +18,15 @@ class PublicPagesAPIViewSet(PagesAPIViewSet):
 
     permission_classes = [AllowAny]
 
+    def get_base_queryset(self):
+        return super().get_base_queryset().exclude(documents.hidden_minutes_q(self.request.user))
+
 
 class PublicDocumentsAPIViewSet(DocumentsAPIViewSet):
     permission_classes = [AllowAny]
+
+    def get_queryset(self):
+        return super().get_queryset().filter(collection__in=documents.public_collection_ids())
 
 
 api_router = WagtailAPIRouter("wagtailapi")

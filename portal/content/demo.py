@@ -18,6 +18,7 @@ from wagtail.models import Page, Site
 from portal.accounts.models import Role
 from portal.register.models import County, Municipality
 
+from .documents import sync_collections
 from .models import (
     GuidanceIndexPage,
     GuidancePage,
@@ -27,6 +28,7 @@ from .models import (
     MeetingKind,
     MeetingPage,
     MinutesPage,
+    Visibility,
 )
 from .workflows import attach_minutes_workflow, editorial_collection, grant_editorial_permissions
 
@@ -307,9 +309,14 @@ class _Builder:
             ),
         )
         if june in self.created:
+            # The checklist is for everyone who gives IMDi information: published as public.
             MeetingDocument.objects.create(
-                page=june, document=self.document(), label="Sjekkliste for fylkeskommunen"
+                page=june,
+                document=self.document(),
+                label="Sjekkliste for fylkeskommunen",
+                visibility=Visibility.PUBLIC,
             )
+            sync_collections(june)
         meetings = [june]
         day = _weekday_on_or_after(datetime.date(self.meeting_year, 9, 1))
         for county in County.objects.current().order_by("number"):

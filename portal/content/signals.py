@@ -5,6 +5,7 @@ from django.db import connections
 from django.db.models.signals import post_migrate, post_save
 from django.dispatch import receiver
 from wagtail.models import WorkflowPage
+from wagtail.signals import page_published
 
 from .models import HomePage, MeetingIndexPage, SecondEditorApprovalTask
 from .workflows import attach_minutes_workflow, ensure_editorial_setup, grant_editorial_permissions
@@ -30,3 +31,10 @@ def _grant_permissions_on_new_home_page(sender, instance, created, raw=False, **
 def _attach_workflow_to_new_meeting_index(sender, instance, created, raw=False, **kwargs):
     if created and not raw:
         attach_minutes_workflow(instance)
+
+
+@receiver(page_published)
+def _documents_follow_the_pages_visibility(sender, instance, **kwargs):
+    from .documents import sync_collections
+
+    sync_collections(instance)

@@ -6,6 +6,8 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 municipality_number_validator = RegexValidator(
@@ -60,6 +62,22 @@ class StructureVersion(models.Model):
         return self.valid_from
 
 
+def validity_text(valid_from: datetime.date | None, valid_to: datetime.date | None) -> str:
+    """«gjeldende», «til 31. desember 2019», «fra 1. januar 2020 til 31. desember 2023».
+
+    An empty start means the code was in use before the register's sources begin (1994), not
+    that it started in any particular year.
+    """
+    if valid_from is None and valid_to is None:
+        return gettext("gjeldende")
+    parts = []
+    if valid_from is not None:
+        parts.append(gettext("fra %(date)s") % {"date": date_format(valid_from, "j. F Y")})
+    if valid_to is not None:
+        parts.append(gettext("til %(date)s") % {"date": date_format(valid_to, "j. F Y")})
+    return " ".join(parts)
+
+
 class ValidityQuerySet(models.QuerySet):
     def valid_on(self, date: datetime.date):
         return self.filter(_valid_on(date))
@@ -101,6 +119,15 @@ class County(models.Model):
     @property
     def display_name(self) -> str:
         return " – ".join([self.name, *self.parallel_names])
+
+    @property
+    def validity_label(self) -> str:
+        return validity_text(self.valid_from, self.valid_to)
+
+    def valid_on_date(self, date: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= date) and (
+            self.valid_to is None or self.valid_to >= date
+        )
 
 
 class Municipality(models.Model):
@@ -162,6 +189,15 @@ class Municipality(models.Model):
     @property
     def display_name(self) -> str:
         return " – ".join([self.name, *self.parallel_names])
+
+    @property
+    def validity_label(self) -> str:
+        return validity_text(self.valid_from, self.valid_to)
+
+    def valid_on_date(self, date: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= date) and (
+            self.valid_to is None or self.valid_to >= date
+        )
 
     @property
     def is_current(self) -> bool:

@@ -1,5 +1,6 @@
 """API representations of the register. Numbers are always strings ("0301")."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .models import (
@@ -11,7 +12,9 @@ from .models import (
     Programme,
     ProgrammeArea,
     StatisticValue,
+    plain_decimal,
 )
+from .statistics_display import year_totals
 
 
 class CountySerializer(serializers.ModelSerializer):
@@ -118,9 +121,39 @@ class StatisticValueSerializer(serializers.Serializer):
     )
 
 
+class YearTotalSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    value = serializers.CharField(
+        allow_null=True,
+        help_text='Kommunens tall for året som tekst ("30"); null når status ikke er "value".',
+    )
+    status = serializers.ChoiceField(choices=StatisticValue.Status.choices)
+    parts = serializers.ListField(
+        child=serializers.CharField(),
+        help_text="Kommunenumrene tallet bygger på (flere når delene i en senere sammenslåing "
+        "er lagt sammen).",
+    )
+
+
 class IndicatorSeriesSerializer(serializers.Serializer):
     indicator = serializers.CharField(source="indicator.code")
     name = serializers.CharField(source="indicator.name")
     unit = serializers.ChoiceField(source="indicator.unit", choices=Indicator.Unit.choices)
     source = serializers.CharField(source="indicator.source")
     values = StatisticValueSerializer(many=True)
+    totals = serializers.SerializerMethodField(
+        help_text="Ett tall per år for kommunen, etter portalens ene skjermingsregel: er en del "
+        'skjermet, er hele året skjermet ("suppressed"), aldri summen av de synlige delene.'
+    )
+
+    @extend_schema_field(YearTotalSerializer(many=True))
+    def get_totals(self, series) -> list[dict]:
+        return [
+            {
+                "year": year,
+                "value": plain_decimal(cell.value) if cell.value is not None else None,
+                "status": cell.status,
+                "parts": [part.split(" ", 1)[0] for part in cell.parts],
+            }
+            for year, cell in year_totals(series)
+        ]

@@ -19,14 +19,14 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from .importers import base_name, clean_text
 from .models import CodeChange, Indicator, Municipality, StatisticValue
 from .signals import statistics_changed
 from .statistics_files import (
     FORMAT_LABELS,
-    WIDE,
+    NUMBERED,
     Cell,
     ParsedStatistics,
     ProblemList,
@@ -367,7 +367,7 @@ def _plan(parsed: ParsedStatistics, county: str | None) -> _Plan:
             )
         else:
             indicators[(measure, unit)] = target
-    if parsed.format == WIDE:
+    if parsed.format in NUMBERED:
         if county:
             report.notes.append("Fylke brukes bare for filer som navngir kommuner; ignorert.")
         regions = _resolve_codes(parsed, problems, report)
@@ -496,6 +496,15 @@ def _apply(plan: _Plan) -> None:
             )
 
 
+def _refresh_planner_statistics(written: int) -> None:
+    """After a large import, PostgreSQL's planner still thinks the table is small until
+    autovacuum gets to it, and picks nested loops that turn a one-row update into minutes."""
+    if written < 1000 or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {StatisticValue._meta.db_table}")
+
+
 def import_statistics(
     source: Path | str | bytes,
     *,
@@ -525,6 +534,7 @@ def import_statistics(
             plan = _plan(parsed, county)
             if not dry_run:
                 _apply(plan)
+                _refresh_planner_statistics(len(plan.creates) + len(plan.updates))
     except IntegrityError as exc:
         raise StatisticsFileError(
             filename,

@@ -4,6 +4,11 @@ introduction-programme results.
 
 Two queries (``StatisticValue.objects.series_for``). Where a year holds several parts of a later
 merger (0104 Moss and 0136 Rygge in 2019), the persons are summed and the cell says so.
+
+The suppression rule lives here, once (``combine``): a year whose parts include a withheld value
+is withheld as a whole, never summed from the visible parts. Register pages, the API
+(``year_totals``), search hits (``latest_settlement``) and IMDi's preparatory documents all ask
+``combine``.
 """
 
 from __future__ import annotations
@@ -67,25 +72,19 @@ class TableCell:
         return len(self.parts) > 1 and self.status == Status.VALUE
 
 
-def combine(
-    values: list[StatisticValue], *, parts: bool = True, sum_visible_parts: bool = False
-) -> TableCell | None:
+def combine(values: list[StatisticValue], *, parts: bool = True) -> TableCell | None:
     """A year's values (one per code, see ``series_for``) as one cell; persons are summed.
 
-    The suppression rule, the one place it lives: when any part of a merger is withheld, the
-    sum is withheld too (a sum would reveal or hide the withheld part).
-
-    ``sum_visible_parts`` is the preparatory document's older rule, kept until the process
-    issue (13) changes what that document shows: visible parts are summed, and a cell without
-    any shows not applicable before missing before suppressed. ``parts=False`` skips naming
-    the codes (no municipality is read)."""
+    The one suppression rule: if any part is withheld («:»), the whole is withheld. A sum of the
+    visible parts would pass for the municipality's figure and, beside a published total, give
+    the withheld part away. ``parts=False`` skips naming the codes (no municipality is read)."""
     if not values:
         return None
     names = [f"{v.municipality.number} {v.municipality.name}" for v in values] if parts else []
     if len(values) == 1:
         return TableCell(values[0].value, values[0].status, names)
     statuses = {v.status for v in values}
-    if Status.SUPPRESSED in statuses and not sum_visible_parts:
+    if Status.SUPPRESSED in statuses:
         return TableCell(None, Status.SUPPRESSED, names)
     numbers = [v.value for v in values if v.status == Status.VALUE]
     if numbers:
@@ -184,19 +183,25 @@ def settlement_overview(municipality: Municipality) -> SettlementOverview | None
     )
 
 
-def _intro(series) -> IntroSeries:
+def year_totals(series) -> list[tuple[int, TableCell]]:
+    """One cell per year for an ``IndicatorSeries``: the municipality's own figure, parts of a
+    merger combined by the suppression rule (``combine``). Percentages of different parts cannot
+    be summed: a year with several parts has none, unless one of them is withheld."""
     by_year: dict[int, list[StatisticValue]] = {}
     for value in series.values:
         by_year.setdefault(value.year, []).append(value)
-    if series.indicator.unit == Indicator.Unit.PERCENT:
-        # Percentages of different parts cannot be summed: show the part in force, or none.
-        rows = [
-            (year, combine(values) if len(values) == 1 else TableCell(None, Status.MISSING))
-            for year, values in sorted(by_year.items())
-        ]
-    else:
-        rows = [(year, combine(values)) for year, values in sorted(by_year.items())]
-    return IntroSeries(series.indicator, rows)
+    rows = []
+    for year, values in sorted(by_year.items()):
+        cell = combine(values)
+        several_percentages = series.indicator.unit == Indicator.Unit.PERCENT and len(values) > 1
+        if several_percentages and cell.status != Status.SUPPRESSED:
+            cell = TableCell(None, Status.MISSING, cell.parts)
+        rows.append((year, cell))
+    return rows
+
+
+def _intro(series) -> IntroSeries:
+    return IntroSeries(series.indicator, year_totals(series))
 
 
 def _nice_step(maximum: float, ticks: int = 5) -> float:

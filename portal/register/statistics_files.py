@@ -7,6 +7,9 @@ Formats (the header decides):
   year.
 - The long format (``Kommune,År,Kategori,Antall``; UTF-8, ``,``; years as ``1995-01-01``), which
   names municipalities instead of numbering them; every value is a number of persons.
+- The portal's own format (``portal/register/fixtures/statistics-imdi.csv``, the demo's real
+  figures): UTF-8, ``,``, leading ``#`` lines naming source and licence, then the header
+  ``kommunenummer,kommune,måltall,enhet,1995,…`` and one row per municipality code and measure.
 
 Cells: a number; ``.`` not applicable; ``:`` suppressed (confidential); empty: missing. IMDi
 writes ``Inf`` for a percentage of a request of 0, which is read as not applicable. Any problem
@@ -27,11 +30,16 @@ from .models import Indicator, StatisticValue
 
 WIDE = "imdi-bred"
 LONG = "langt"
+PORTAL = "portalen"
 FORMAT_LABELS = {
     WIDE: "IMDis nedlasting (ISO-8859-1, tre overskriftsrader)",
     LONG: "langt format (Kommune, År, Kategori, Antall)",
+    PORTAL: "portalens eget format (kommunenummer, kommune, måltall, enhet, år …)",
 }
+# Formats that number municipalities (K3001, 3001) rather than name them.
+NUMBERED = (WIDE, PORTAL)
 LONG_HEADER = ("kommune", "år", "kategori", "antall")
+PORTAL_HEADER = ("kommunenummer", "kommune", "måltall", "enhet")
 MAX_PROBLEMS = 10
 
 Status = StatisticValue.Status
@@ -222,7 +230,11 @@ def _decode_utf8(filename: str, raw: bytes) -> str:
 
 
 def _first_line(raw: bytes) -> bytes:
-    return raw.split(b"\n", 1)[0].rstrip(b"\r").removeprefix(b"\xef\xbb\xbf")
+    """The first line that is not a ``#`` comment (the portal's format names its source so)."""
+    for line in raw.removeprefix(b"\xef\xbb\xbf").split(b"\n"):
+        if not line.startswith(b"#"):
+            return line.rstrip(b"\r")
+    return b""
 
 
 def _detect(filename: str, raw: bytes) -> str:
@@ -232,6 +244,8 @@ def _detect(filename: str, raw: bytes) -> str:
     lowered = first.decode("latin-1").strip().lower()
     if lowered.startswith("region;"):
         return WIDE
+    if lowered.startswith("kommunenummer,"):
+        return PORTAL
     if lowered.startswith(("kommune,", '"kommune",')):
         return LONG
     cells = lowered.split(";")
@@ -273,6 +287,8 @@ def read_statistics_file(filename: str, raw: bytes) -> ParsedStatistics:
     kind = _detect(filename, raw)
     if kind == WIDE:
         return _read_wide(filename, raw)
+    if kind == PORTAL:
+        return _read_portal(filename, raw)
     return _read_long(filename, raw)
 
 
@@ -436,6 +452,68 @@ def _read_wide(filename: str, raw: bytes) -> ParsedStatistics:
             f"{len(parsed.not_a_number)} verdier «Inf» (prosent av en anmodning på 0) er lagret "
             f"som «ikke aktuelt» (linje {shown})."
         )
+    return parsed
+
+
+def _read_portal(filename: str, raw: bytes) -> ParsedStatistics:
+    """The portal's own format: one row per municipality code and measure, a column per year."""
+    text = _decode_utf8(filename, raw)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    parsed = ParsedStatistics(filename, PORTAL)
+    problems = ProblemList(filename)
+    header = next((row for row in reader if not (row and row[0].startswith("#"))), [])
+    line = reader.line_num
+    names = [fold(cell) for cell in header[: len(PORTAL_HEADER)]]
+    years = [cell.strip() for cell in header[len(PORTAL_HEADER) :]]
+    if tuple(names) != PORTAL_HEADER or not years or not all(_YEAR.match(y) for y in years):
+        raise StatisticsFileError(
+            filename,
+            [
+                f"linje {line}: overskriftsraden skal være «{','.join(PORTAL_HEADER)}» og "
+                "deretter årstallene (for eksempel «2021,2022»)."
+            ],
+        )
+    width = len(header)
+    rows_seen: dict[tuple[str, str, str], int] = {}
+    for row in reader:
+        line = reader.line_num
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != width:
+            problems.add(f"linje {line}: har {len(row)} kolonner, overskriften har {width}.")
+            continue
+        code, name = row[0].strip(), clean_text(row[1])
+        measure, unit = clean_text(row[2]), _UNITS.get(fold(row[3]))
+        if not re.fullmatch(r"\d{4}", code):
+            problems.add(f"linje {line}: {quoted(code)} er ikke et kommunenummer med fire sifre.")
+            continue
+        if not measure or unit is None:
+            problems.add(
+                f"linje {line}: mangler måltall, eller enheten {quoted(row[3])} er verken "
+                "«personer» eller «prosent»."
+            )
+            continue
+        if (code, measure, unit) in rows_seen:
+            problems.add(
+                f"linje {line}: {code} {measure} ({unit}) står også på linje "
+                f"{rows_seen[(code, measure, unit)]}."
+            )
+            continue
+        rows_seen[(code, measure, unit)] = line
+        parsed.region_names.setdefault(code, (line, name))
+        parsed.measure_places.setdefault((measure, unit), f"linje {line}, kolonne C")
+        for index, year in enumerate(years, start=len(PORTAL_HEADER)):
+            result = _value(row[index])
+            if result is None:
+                problems.add(
+                    f"linje {line}, kolonne {column_letter(index)} ({code} {name}, {measure}, "
+                    f"{year}): {quoted(row[index])} er ikke et tall. {_EXPECTED_VALUE}."
+                )
+                continue
+            parsed.cells.append(Cell(line, index, code, measure, unit, int(year), *result))
+    problems.raise_if_any()
+    if not parsed.region_names:
+        raise StatisticsFileError(filename, ["filen har ingen kommunerader."])
     return parsed
 
 

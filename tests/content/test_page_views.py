@@ -55,7 +55,8 @@ def test_guidance_pages(client, tree):
     assert "(TXT, " in html  # document link with file type and size
 
 
-def test_meeting_index_groups_meetings_by_round(client, tree):
+def test_meeting_index_groups_meetings_by_round(client, tree, users):
+    client.force_login(users["ks"])  # the demo minutes are for the participants
     older = tree["meetings"][0].copy(
         update_attrs={
             "slug": "tidligere-mote",
@@ -86,12 +87,15 @@ def test_meeting_page(client, tree):
     assert re.search(r"kl\. 09\.00–12\.00", html)
 
     june_html = _html(client, tree["meetings"][0])
-    assert f'href="{tree["minutes"].url}"' in june_html
-    assert "Sjekkliste for fylkeskommunen" in june_html
+    assert "Sjekkliste for fylkeskommunen" in june_html  # published as public
+    assert tree["minutes"].url not in june_html  # for the participants only
+    assert "Referatet er publisert bare for møtedeltakerne" in june_html
 
 
-def test_minutes_page(client, tree):
+def test_minutes_page(client, tree, users):
+    client.force_login(users["fylke_b"])  # a joint meeting: every county takes part
     html = _html(client, tree["minutes"])
+    assert "Bare for møtedeltakerne: fylkeskommunene, IMDi og KS." in html
     assert "Demoinnhold – fiktivt" in html
     assert 'href="/kommuner/0301/"' in html
     assert f'href="{tree["meetings"][0].url}"' in html

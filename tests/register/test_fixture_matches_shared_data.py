@@ -178,3 +178,112 @@ class TestFixtureMatchesSharedData:
         assert kinds[("3001", "3101")] == CodeChange.Kind.RENUMBERED
         assert len(kinds) == 115
         assert all(change.date == datetime.date(2024, 1, 1) for change in CodeChange.objects.all())
+
+
+_SUFFIX = re.compile(r"\s*\((\d{4})?-(\d{4})\)$")
+
+
+def _grouping_rows(directory: Path) -> list[dict[str, str | None]]:
+    """SSB's grouping read with openpyxl alone (not the project's importer): each municipality
+    code with its last year (from a «(-2019)» suffix) and its 2024 group («K.3103»)."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(
+        directory / "ssb-kommunegruppering-1994-2024.xlsx", read_only=True, data_only=True
+    )
+    rows = []
+    for group, _group_name, code, text in workbook.worksheets[0].iter_rows(
+        min_row=2, max_col=4, values_only=True
+    ):
+        if not re.fullmatch(r"K\.(\d{4}|Rest)", group) or not re.fullmatch(r"\d{4}", code):
+            continue  # Svalbard, the continental shelf, «0716u» (an earlier holder of 0716)
+        if code == "9999":
+            continue
+        suffix = _SUFFIX.search(text)
+        rows.append(
+            {
+                "code": code,
+                "text": text,
+                "last_year": suffix.group(2) if suffix else None,
+                "first_year": suffix.group(1) if suffix else None,
+                "successor": None if group == "K.Rest" else group[2:],
+            }
+        )
+    workbook.close()
+    return rows
+
+
+@pytest.mark.django_db
+class TestEveryCodeSince1994:
+    def test_every_code_of_ssbs_grouping_with_its_last_year_and_2024_successor(
+        self, shared_register, loaded
+    ):
+        rows = _grouping_rows(shared_register)
+        assert len(rows) == 851
+        register = {m.number: m for m in Municipality.objects.select_related("county", "current")}
+        problems = []
+        for row in rows:
+            municipality = register.get(row["code"])
+            if municipality is None:
+                problems.append(f"{row['code']} {row['text']!r} mangler")
+                continue
+            last = str(municipality.valid_to.year) if municipality.valid_to else None
+            if last != row["last_year"]:
+                problems.append(f"{row['code']} siste år {last}, SSB: {row['last_year']}")
+            if row["first_year"] and municipality.valid_from.year != int(row["first_year"]):
+                problems.append(f"{row['code']} første år {municipality.valid_from}")
+            successor = municipality.resolve_current().number if row["successor"] else None
+            if row["successor"] and successor != row["successor"]:
+                problems.append(f"{row['code']} → {successor}, SSB: {row['successor']}")
+            if not row["successor"] and municipality.current is not None:
+                problems.append(f"{row['code']} er delt (K.Rest), men peker på én kommune")
+            # The first two digits are the county the code was given in (0104 → 01 Østfold).
+            if municipality.county is None or municipality.county.number != row["code"][:2]:
+                problems.append(f"{row['code']} fylke {municipality.county}")
+            elif (municipality.valid_to or datetime.date.max) > (
+                municipality.county.valid_to or datetime.date.max
+            ):
+                problems.append(f"{row['code']} varer lenger enn fylket sitt")
+        _assert_no_problems(problems)
+
+    def test_the_counties_before_2020_as_ssb_names_them(self, loaded):
+        before_2020 = {
+            c.number: (c.name, c.parallel_names, c.valid_to)
+            for c in County.objects.valid_on(datetime.date(2017, 1, 1))
+        }
+        end_2019, end_2017 = datetime.date(2019, 12, 31), datetime.date(2017, 12, 31)
+        assert before_2020 == {
+            "01": ("Østfold", [], end_2019),
+            "02": ("Akershus", [], end_2019),
+            "03": ("Oslo", [], None),
+            "04": ("Hedmark", [], end_2019),
+            "05": ("Oppland", [], end_2019),
+            "06": ("Buskerud", [], end_2019),
+            "07": ("Vestfold", [], end_2019),
+            "08": ("Telemark", [], end_2019),
+            "09": ("Aust-Agder", [], end_2019),
+            "10": ("Vest-Agder", [], end_2019),
+            "11": ("Rogaland", [], None),
+            "12": ("Hordaland", [], end_2019),
+            "14": ("Sogn og Fjordane", [], end_2019),
+            "15": ("Møre og Romsdal", [], None),
+            "16": ("Sør-Trøndelag", [], end_2017),
+            "17": ("Nord-Trøndelag", [], end_2017),
+            "18": ("Nordland", ["Nordlánnda"], None),
+            "19": ("Troms", ["Romsa"], end_2019),
+            "20": ("Finnmark", ["Finnmárku"], end_2019),
+        }
+
+    @pytest.mark.parametrize(
+        ("year", "municipalities", "counties"),
+        # SSB's counts of municipalities and counties on 1 January.
+        [(2006, 431, 19), (2008, 430, 19), (2017, 426, 19), (2018, 422, 18), (2019, 422, 18),
+         (2020, 356, 11), (2024, 357, 15)],
+    )  # fmt: skip
+    def test_how_many_were_in_force_each_year(self, loaded, year, municipalities, counties):
+        day = datetime.date(year, 1, 1)
+        assert Municipality.objects.valid_on(day).count() == municipalities
+        assert County.objects.valid_on(day).count() == counties
+        in_force = set(County.objects.valid_on(day).values_list("pk", flat=True))
+        # Every municipality in force belongs to a county in force the same day.
+        assert not Municipality.objects.valid_on(day).exclude(county__in=in_force).exists()

@@ -1,8 +1,8 @@
 """IMDi's real downloads (../shared/data/imdi/): counts, known values, statuses, idempotent
 re-import, historical codes resolved to today's municipalities, the long Telemark extract.
 
-The wide file has historical codes (0104 Moss), which exist only after SSB's grouping is
-imported. Grouping and wide file are imported once for the module (committed, removed again at
+The wide file has historical codes (0104 Moss), which the project's register fixture holds. The
+wide file is imported once for the module on that register alone (committed, removed again at
 the end); each test runs in its own transaction on top.
 """
 
@@ -10,7 +10,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from portal.register.models import Indicator, Municipality, StatisticValue
@@ -28,19 +27,17 @@ def _project_root() -> Path:
 SHARED = _project_root().parent / "shared" / "data"
 WIDE = SHARED / "imdi" / "bosatt_anmodede.csv"
 TELEMARK = SHARED / "imdi" / "anmodninger_og_faktisk_bosetting_telemark.csv"
-GROUPING = SHARED / "register" / "ssb-kommunegruppering-1994-2024.xlsx"
 
 
 @pytest.fixture(scope="module")
 def imported(django_db_setup, django_db_blocker):
     require_service(
-        WIDE.is_file() and TELEMARK.is_file() and GROUPING.is_file(),
+        WIDE.is_file() and TELEMARK.is_file(),
         f"shared reference data ({SHARED})",
     )
     with django_db_blocker.unblock():
         before = set(Municipality.objects.values_list("pk", flat=True))
         try:
-            call_command("import_register", str(GROUPING), verbosity=0)
             report = import_statistics(WIDE)
         except BaseException:
             _clean_up(before)

@@ -1,7 +1,5 @@
 """Statistics in the API (indicators, a municipality's series) and on the municipality page."""
 
-import datetime
-
 import pytest
 from rest_framework.test import APIClient
 
@@ -113,7 +111,16 @@ class TestApi:
         body = operation["responses"]["200"]["content"]["application/json"]["schema"]
         assert body["type"] == "array"
         series = schema["components"]["schemas"][body["items"]["$ref"].rsplit("/", 1)[1]]
-        assert set(series["properties"]) == {"indicator", "name", "unit", "source", "values"}
+        assert set(series["properties"]) == {
+            "indicator",
+            "name",
+            "unit",
+            "source",
+            "values",
+            "totals",
+        }
+        totals = series["properties"]["totals"]
+        assert "skjermingsregel" in totals["description"]
         assert "/api/v1/indicators/" in schema["paths"]
 
 
@@ -151,11 +158,6 @@ class TestMunicipalityPage:
         assert "stat-chart" not in html  # the page's other SVG is the locator map
 
     def test_merged_parts_are_summed_and_marked(self, client, register):
-        moss = Municipality.objects.get(number="3103")
-        for number, name in (("0104", "Moss"), ("0136", "Rygge")):
-            Municipality.objects.create(
-                number=number, name=name, valid_to=datetime.date(2019, 12, 31), current=moss
-            )
         header = (HEADER[0], HEADER[1], HEADER[2].replace("2020", "2019"))
         rows = ["K0104;Moss (t.o.m. 2019);20;;;;;;;;;", "K0136;Rygge (t.o.m. 2019);10;;;;;;;;;"]
         import_statistics("\n".join([*header, *rows]).encode("latin-1"), filename="f.csv")

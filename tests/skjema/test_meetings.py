@@ -478,7 +478,9 @@ class TestMinutesForMunicipality:
         add_minutes(pages["june"], "Referat juni", [skien, oslo])
         add_minutes(pages["oslo"], "Referat utkast", [skien], live=False)
 
-        html = self.render(rf, AnonymousUser(), skien)
+        # Minutes are for the meetings' participants by default (issue 13): KS takes part in all.
+        assert "Referat Telemark" not in self.render(rf, AnonymousUser(), skien)
+        html = self.render(rf, people["ks"], skien)
         assert html.count("<h2") == 1
         assert "Referat Telemark" in html and "Referat juni" in html
         assert "Referat utkast" not in html

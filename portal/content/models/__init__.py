@@ -10,6 +10,7 @@ from .meetings import (
     MeetingPage,
     MinutesPage,
     MinutesPageQuerySet,
+    Visibility,
 )
 from .moderation import MeetingPermissionTester, MinutesPermissionTester, SecondEditorApprovalTask
 
@@ -28,4 +29,5 @@ __all__ = [
     "MinutesPageQuerySet",
     "MinutesPermissionTester",
     "SecondEditorApprovalTask",
+    "Visibility",
 ]

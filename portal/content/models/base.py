@@ -21,7 +21,8 @@ def restriction_admits(restriction: PageViewRestriction, user, group_ids: set[in
 class ContentPageQuerySet(PageQuerySet):
     def visible_to(self, user):
         """Live pages the user may open: pages under a view restriction the user does not pass
-        (wrong group, not logged in, password) are left out. Two or three queries up front."""
+        (wrong group, not logged in, password), and minutes for participants the user is not
+        one of, are left out. Two to four queries up front."""
         restrictions = list(
             PageViewRestriction.objects.select_related("page").prefetch_related("groups")
         )
@@ -33,7 +34,12 @@ class ContentPageQuerySet(PageQuerySet):
             if not restriction_admits(restriction, user, group_ids):
                 hidden |= self.descendant_of_q(restriction.page, inclusive=True)
         queryset = self.live()
-        return queryset.exclude(hidden) if hidden else queryset
+        queryset = queryset.exclude(hidden) if hidden else queryset
+        # Minutes published for the participants only (``MinutesPage.visibility``): for every
+        # listing and search of pages, not just the minutes' own.
+        from .meetings import MinutesPage
+
+        return queryset.exclude(pk__in=MinutesPage.objects.unreadable_by(user))
 
 
 class ContentPageManager(PageManager.from_queryset(ContentPageQuerySet)):

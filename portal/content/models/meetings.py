@@ -20,6 +20,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from portal.accounts import rules
 from portal.register.serializers import CountySerializer, MunicipalityRefSerializer
 
 from ..blocks import AgendaBlock, MinutesBodyBlock
@@ -29,6 +30,19 @@ from .moderation import MeetingPermissionTester, MinutesPermissionTester
 # IMDi sends the preparatory document (saksforberedende dokument) three weeks before each
 # county cooperation meeting.
 PREPARATION_LEAD_TIME = datetime.timedelta(weeks=3)
+
+
+class Visibility(models.TextChoices):
+    """Who may read minutes and meeting documents, chosen by the editor when publishing."""
+
+    PARTICIPANTS = "deltakere", _("Bare møtedeltakerne (fylket, IMDi og KS)")
+    PUBLIC = "offentlig", _("Offentlig (alle, også uten innlogging)")
+
+
+VISIBILITY_HELP = _(
+    "Velges før publisering. Standard er bare møtedeltakerne: fylkeskommunen (alle "
+    "fylkeskommunene for felles møter), IMDi og KS. Andre får «fant ikke siden»."
+)
 
 
 class MeetingKind(models.TextChoices):
@@ -47,6 +61,38 @@ MEETING_KIND_DESCRIPTIONS = {
     ),
     MeetingKind.SUMMARY: _("November: felles digital oppsummering av runden."),
 }
+
+
+class MeetingDocumentsField(serializers.Field):
+    """A meeting's documents in the pages API, as the page shows them to the reader: documents
+    for the participants only to participants."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, **kwargs)
+
+    def get_attribute(self, instance):
+        return instance
+
+    def to_representation(self, page):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        shown = []
+        for item in page.documents_for(user):
+            document = item.document
+            url = request.build_absolute_uri(document.url) if request else document.url
+            shown.append(
+                {
+                    "id": item.pk,
+                    "label": item.label,
+                    "visibility": item.visibility,
+                    "document": {
+                        "id": document.pk,
+                        "title": document.title,
+                        "meta": {"type": "wagtaildocs.Document", "download_url": url},
+                    },
+                }
+            )
+        return shown
 
 
 class MeetingIndexPage(Page):
@@ -191,7 +237,7 @@ class MeetingPage(Page):
         APIField("intro"),
         APIField("participants"),
         APIField("agenda"),
-        APIField("documents"),
+        APIField("documents", serializer=MeetingDocumentsField()),
     ]
 
     parent_page_types = ["content.MeetingIndexPage"]
@@ -235,10 +281,25 @@ class MeetingPage(Page):
     def permissions_for_user(self, user):
         return MeetingPermissionTester(user, self)
 
+    def material_readable_by(self, user) -> bool:
+        """Whether ``user`` is a participant: may read what is published for participants."""
+        return rules.can_read_meeting_material(user, self.county)
+
+    def documents_for(self, user) -> list["MeetingDocument"]:
+        """The meeting's documents ``user`` may open: the public ones, and all for participants."""
+        documents = list(self.documents.select_related("document"))
+        if self.material_readable_by(user):
+            return documents
+        return [item for item in documents if item.visibility == Visibility.PUBLIC]
+
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["minutes"] = MinutesPage.objects.child_of(self).visible_to(request.user).first()
-        context["meeting_documents"] = list(self.documents.select_related("document"))
+        minutes = MinutesPage.objects.child_of(self).visible_to(request.user).first()
+        context["minutes"] = minutes
+        context["minutes_for_participants"] = (
+            minutes is None and MinutesPage.objects.child_of(self).live().exists()
+        )
+        context["meeting_documents"] = self.documents_for(request.user)
         return context
 
 
@@ -256,9 +317,16 @@ class MeetingDocument(Orderable):
         blank=True,
         help_text=_("For eksempel «Saksforberedende dokument». Tomt felt gir dokumentets tittel."),
     )
+    visibility = models.CharField(
+        _("synlighet"),
+        max_length=12,
+        choices=Visibility.choices,
+        default=Visibility.PARTICIPANTS,
+        help_text=VISIBILITY_HELP,
+    )
 
-    panels = [FieldPanel("document"), FieldPanel("label")]
-    api_fields = [APIField("label"), APIField("document")]
+    panels = [FieldPanel("document"), FieldPanel("label"), FieldPanel("visibility")]
+    api_fields = [APIField("label"), APIField("visibility"), APIField("document")]
 
     class Meta(Orderable.Meta):
         verbose_name = _("møtedokument")
@@ -277,13 +345,34 @@ class MinutesPageQuerySet(ContentPageQuerySet):
         """Minutes linked to a municipality (for its page in the register)."""
         return self.filter(municipalities=municipality)
 
+    def readable_by(self, user):
+        """Public minutes, and those published for participants where ``user`` is one
+        (``rules.can_read_meeting_material``: a county officer only under the county's own
+        meetings and the joint ones)."""
+        if rules.can_read_meeting_material(user, None) and rules.county_of(user) is None:
+            return self  # IMDi, KS, editors and administrators take part in every meeting
+        public = Q(visibility=Visibility.PUBLIC)
+        county = rules.county_of(user)
+        if county is None or not rules.can_read_meeting_material(user, county):
+            return self.filter(public)
+        meetings = MeetingPage.objects.filter(Q(county=county) | Q(county__isnull=True))
+        own = Q()
+        for path in meetings.values_list("path", flat=True):
+            own |= Q(path__startswith=path)
+        return self.filter(public | own) if own else self.filter(public)
+
+    def unreadable_by(self, user):
+        """Ids of the minutes ``user`` may not read (a subquery, no query of its own)."""
+        return MinutesPage.objects.exclude(pk__in=self.readable_by(user).values("pk")).values("pk")
+
 
 class MinutesPageManager(ContentPageManager.from_queryset(MinutesPageQuerySet)):
     pass
 
 
 class MinutesPageForm(WagtailAdminPageForm):
-    """Offer today's municipalities, plus any older ones the minutes already link to."""
+    """Offer the meeting's county's municipalities of today (every current municipality for the
+    joint meetings), plus any others the minutes already link to."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -293,7 +382,16 @@ class MinutesPageForm(WagtailAdminPageForm):
         if field is None:
             return
         linked = [m.pk for m in self.instance.municipalities.all()] if self.instance.pk else []
-        field.queryset = Municipality.objects.filter(Q(valid_to__isnull=True) | Q(pk__in=linked))
+        offered = Q(valid_to__isnull=True)
+        county_id = self._meeting_county_id(kwargs.get("parent_page"))
+        if county_id is not None:
+            offered &= Q(county_id=county_id)
+        field.queryset = Municipality.objects.filter(offered | Q(pk__in=linked)).order_by("number")
+
+    def _meeting_county_id(self, parent_page):
+        parent = parent_page or (self.instance.get_parent() if self.instance.pk else None)
+        meeting = getattr(parent, "specific", None)
+        return getattr(meeting, "county_id", None)
 
 
 class MinutesPage(Page):
@@ -311,12 +409,20 @@ class MinutesPage(Page):
         blank=True,
         help_text=_("Referatet vises på sidene til kommunene du krysser av for."),
     )
+    visibility = models.CharField(
+        _("synlighet"),
+        max_length=12,
+        choices=Visibility.choices,
+        default=Visibility.PARTICIPANTS,
+        help_text=VISIBILITY_HELP,
+    )
 
     objects = MinutesPageManager()
     base_form_class = MinutesPageForm
 
     content_panels = [
         *Page.content_panels,
+        FieldPanel("visibility", widget=forms.RadioSelect),
         FieldPanel("approved_date"),
         FieldPanel("body"),
         FieldPanel("municipalities", widget=forms.CheckboxSelectMultiple),
@@ -328,6 +434,7 @@ class MinutesPage(Page):
         index.FilterField("approved_date"),
     ]
     api_fields = [
+        APIField("visibility"),
         APIField("approved_date"),
         APIField("body"),
         APIField("municipalities", serializer=MunicipalityRefSerializer(many=True, read_only=True)),
@@ -343,6 +450,20 @@ class MinutesPage(Page):
 
     def permissions_for_user(self, user):
         return MinutesPermissionTester(user, self)
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == Visibility.PUBLIC
+
+    def meeting(self) -> "MeetingPage | None":
+        parent = self.get_parent()
+        return parent.specific if parent is not None else None
+
+    def readable_by(self, user) -> bool:
+        if self.is_public:
+            return True
+        meeting = self.meeting()
+        return rules.can_read_meeting_material(user, getattr(meeting, "county", None))
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -25,7 +25,9 @@ class Command(BaseCommand):
         year = result["round_year"]
         self.stdout.write(self.style.SUCCESS(f"Demodata lastet (bosettingsår {year})."))
         self.stdout.write("")
-        self.stdout.write("Demobrukere (alt innhold er fiktivt):")
+        self.stdout.write(
+            "Demobrukere (profiler og innhold er fiktive; statistikken er IMDis egne tall):"
+        )
         shown = "verdien av DEMO_PASSWORD" if custom_password else "demo"
         self.stdout.write(f"  passord for alle: {shown}")
         for login in result["logins"]:
