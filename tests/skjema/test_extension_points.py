@@ -62,16 +62,33 @@ def test_a_registered_panel_shows_with_the_county_recommendations(client, users,
     assert "<p>Plassering for Telemark</p>" in html
 
 
-def test_unknown_points_and_wrong_results_are_refused():
+def test_unknown_points_and_wrong_results_are_refused(rf, register):
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.register.models import Municipality
+
     with pytest.raises(ValueError, match="Ukjent utvidelsespunkt"):
         extensions.register("municipality_pgae")
 
     def wrong(*, request, municipality):
         return "<p>not a panel</p>"
 
+    request = rf.get("/kommuner/4003/")
+    request.user = AnonymousUser()
+    municipality = Municipality.objects.get(number="4003")
     extensions.register(extensions.MUNICIPALITY_PAGE)(wrong)
     try:
-        with pytest.raises(TypeError):
-            extensions.panels(extensions.MUNICIPALITY_PAGE, request=None, municipality=None)
+        with pytest.raises(TypeError, match="wrong ga str, ikke Panel"):
+            extensions.panels(
+                extensions.MUNICIPALITY_PAGE, request=request, municipality=municipality
+            )
     finally:
         extensions.unregister(extensions.MUNICIPALITY_PAGE, wrong)
+    assert (
+        len(
+            extensions.panels(
+                extensions.MUNICIPALITY_PAGE, request=request, municipality=municipality
+            )
+        )
+        == 2
+    )
