@@ -23,6 +23,8 @@ class SearchDocument(models.Model):
     last_change = models.DateTimeField()
     # What a hit shows and what highlights are cut from (the same for both backends).
     payload = models.JSONField()
+    # Numbers registered by apps above sok (``sok.dimensions.Number`` without a column).
+    numbers = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -14,7 +14,6 @@ from .analysis import analyse, analyse_query, is_prefix_term
 # sums are exact in Elasticsearch's float32 scores too and both backends rank identically.
 FIELD_WEIGHTS = {"name": 4.0, "code": 2.0, "body": 1.0}
 PREFIX_FACTOR = 0.5
-SORTS = ("relevance", "capacity", "result", "name")
 MAX_PAGE_SIZE = 100
 
 
@@ -34,11 +33,24 @@ class ProfileQuery:
     text: str = ""
     round_year: int | None = None
     filters: dict[str, list[str]] = field(default_factory=dict)
+    # A minimum per number of the registry (``sok.dimensions.Number``), e.g. {"capacity": 20}.
+    minimums: dict[str, int | Decimal] = field(default_factory=dict)
+    # The built-in two, also in ``minimums`` (kept in step by __post_init__).
     capacity_min: int | None = None
     result_min: Decimal | None = None
+    # "relevance", "name", or the key of a number with a sort (largest first, missing last).
     sort: str = "relevance"
     page: int = 1
     page_size: int = 20
+
+    def __post_init__(self):
+        self.minimums = dict(self.minimums)
+        for key in ("capacity", "result"):
+            given = getattr(self, f"{key}_min")
+            if given is not None:
+                self.minimums[key] = given
+            elif key in self.minimums:
+                setattr(self, f"{key}_min", self.minimums[key])
 
     @property
     def offset(self) -> int:
@@ -59,6 +71,8 @@ class Hit:
     score: float
     payload: dict
     highlights: list[dict] = field(default_factory=list)
+    # Registered numbers without a column of their own (``sok.dimensions.Number``).
+    numbers: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass

@@ -10,9 +10,11 @@ from collections.abc import Iterable
 from django.db import connection
 from django.db.models import Count, Q
 
+from .. import dimensions
 from ..highlight import take_highlights
 from ..models import SearchDocument, SearchFacet, SearchTerm
 from ..query import Hit, ProfileQuery, SearchResult, score_terms
+from ..store import rebuild_database_index
 from .base import BackendStatus, SearchBackend
 
 
@@ -29,21 +31,28 @@ def filtered_documents(query: ProfileQuery, *, skip: Iterable[str] = ()):
                     "document_id"
                 )
             )
-    if query.capacity_min is not None:
-        docs = docs.filter(capacity__gte=query.capacity_min)
-    if query.result_min is not None:
-        docs = docs.filter(result__gte=query.result_min)
+    registered = dimensions.numbers()
+    for key, minimum in sorted(query.minimums.items()):
+        column = registered[key].column
+        if column:
+            docs = docs.filter(**{f"{column}__gte": minimum})
+        else:
+            docs = docs.filter(**{f"numbers__{key}__gte": float(minimum)})
     return docs
+
+
+def _number(row: dict, key: str):
+    column = dimensions.numbers()[key].column
+    return row[column] if column else (row["numbers"] or {}).get(key)
 
 
 def _order_key(query: ProfileQuery, score: float, row: dict):
     name_key = (row["sort_name"], row["key"])
-    if query.sort == "capacity":
-        return (row["capacity"] is None, -(row["capacity"] or 0), *name_key)
-    if query.sort == "result":
-        return (row["result"] is None, -(row["result"] or 0), *name_key)
     if query.sort == "name":
         return name_key
+    if query.sort in dimensions.numbers():
+        value = _number(row, query.sort)
+        return (value is None, -(value or 0), *name_key)
     return (-score, *name_key)
 
 
@@ -64,7 +73,8 @@ class DatabaseBackend(SearchBackend):
         chosen = sorted(dimension for dimension, values in query.filters.items() if values)
         docs = filtered_documents(query)
         rows = {
-            row["id"]: row for row in docs.values("id", "key", "sort_name", "capacity", "result")
+            row["id"]: row
+            for row in docs.values("id", "key", "sort_name", "capacity", "result", "numbers")
         }
         scores: dict[int, float] = {}
         if slots:
@@ -80,7 +90,13 @@ class DatabaseBackend(SearchBackend):
         payloads = dict(SearchDocument.objects.filter(pk__in=page_ids).values_list("id", "payload"))
         page = [payloads[pk] for pk in page_ids]
         hits = [
-            Hit(key=rows[pk]["key"], score=scores.get(pk, 0.0), payload=payload, highlights=found)
+            Hit(
+                key=rows[pk]["key"],
+                score=scores.get(pk, 0.0),
+                payload=payload,
+                highlights=found,
+                numbers=rows[pk]["numbers"] or {},
+            )
             for pk, payload, found in zip(page_ids, page, take_highlights(page, slots), strict=True)
         ]
         facets = self._facets(matched if slots else docs)
@@ -136,6 +152,4 @@ class DatabaseBackend(SearchBackend):
         return {}
 
     def rebuild(self, progress=None) -> int:
-        from ..index import rebuild_database_index
-
         return rebuild_database_index(progress)

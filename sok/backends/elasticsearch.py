@@ -16,7 +16,7 @@ from elasticsearch import Elasticsearch, helpers
 from elasticsearch import exceptions as es_exceptions
 from elasticsearch.dsl import Q, Search
 
-from ..documents import DIMENSIONS
+from .. import dimensions
 from ..highlight import take_highlights
 from ..models import SearchDocument
 from ..query import FIELD_WEIGHTS, PREFIX_FACTOR, Hit, ProfileQuery, SearchResult
@@ -30,21 +30,36 @@ UNAVAILABLE = (
     OSError,
 )
 
-MAPPING = {
-    "dynamic": "strict",
-    "properties": {
-        "key": {"type": "keyword"},
-        "round_year": {"type": "integer"},
-        "sort_name": {"type": "keyword"},
-        "capacity": {"type": "integer"},
-        "result": {"type": "float"},
-        "name_terms": {"type": "text", "analyzer": "whitespace", "norms": False},
-        "body_terms": {"type": "text", "analyzer": "whitespace", "norms": False},
-        "code_terms": {"type": "text", "analyzer": "whitespace", "norms": False},
-        **{f"f_{dimension}": {"type": "keyword"} for dimension in DIMENSIONS},
-        "payload": {"type": "object", "enabled": False},
-    },
-}
+
+def number_field(key: str) -> str:
+    """Where a number of the registry lives in a document."""
+    return dimensions.numbers()[key].column or f"n_{key}"
+
+
+def mapping() -> dict:
+    """The index mapping, from the registry (apps above sok add facets and numbers)."""
+    return {
+        "dynamic": "strict",
+        "properties": {
+            "key": {"type": "keyword"},
+            "round_year": {"type": "integer"},
+            "sort_name": {"type": "keyword"},
+            "capacity": {"type": "integer"},
+            "result": {"type": "float"},
+            "name_terms": {"type": "text", "analyzer": "whitespace", "norms": False},
+            "body_terms": {"type": "text", "analyzer": "whitespace", "norms": False},
+            "code_terms": {"type": "text", "analyzer": "whitespace", "norms": False},
+            **{f"f_{dimension}": {"type": "keyword"} for dimension in dimensions.facets()},
+            **{
+                f"n_{key}": {"type": "double"}
+                for key, number in dimensions.numbers().items()
+                if not number.column
+            },
+            "payload": {"type": "object", "enabled": False},
+        },
+    }
+
+
 SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
 
 
@@ -90,8 +105,11 @@ class ElasticsearchBackend(SearchBackend):
         }
         for field_name in FIELD_WEIGHTS:
             source[f"{field_name}_terms"] = " ".join(sorted(terms.get(field_name, ())))
-        for dimension in DIMENSIONS:
+        for dimension in dimensions.facets():
             source[f"f_{dimension}"] = sorted(facets.get(dimension, ()))
+        for key, number in dimensions.numbers().items():
+            if not number.column:
+                source[f"n_{key}"] = (document.numbers or {}).get(key)
         return source
 
     def _actions(self, documents, index: str):
@@ -124,7 +142,7 @@ class ElasticsearchBackend(SearchBackend):
             return next(iter(aliases))
         except es_exceptions.NotFoundError:
             index = self._new_index_name()
-            self.client.indices.create(index=index, mappings=MAPPING, settings=SETTINGS)
+            self.client.indices.create(index=index, mappings=mapping(), settings=SETTINGS)
             self.client.indices.put_alias(index=index, name=self.alias)
             return index
         except UNAVAILABLE as exc:
@@ -166,7 +184,7 @@ class ElasticsearchBackend(SearchBackend):
         new_index = self._new_index_name()
         try:
             self.client.indices.create(
-                index=new_index, mappings=MAPPING, settings={**SETTINGS, "refresh_interval": "-1"}
+                index=new_index, mappings=mapping(), settings={**SETTINGS, "refresh_interval": "-1"}
             )
             count = 0
             queryset = SearchDocument.objects.order_by("pk")
@@ -211,10 +229,8 @@ class ElasticsearchBackend(SearchBackend):
         filters = []
         if query.round_year is not None:
             filters.append(Q("term", round_year=query.round_year))
-        if query.capacity_min is not None:
-            filters.append(Q("range", capacity={"gte": query.capacity_min}))
-        if query.result_min is not None:
-            filters.append(Q("range", result={"gte": float(query.result_min)}))
+        for key, minimum in sorted(query.minimums.items()):
+            filters.append(Q("range", **{number_field(key): {"gte": float(minimum)}}))
         # Chosen facet values filter the hits after the query (post_filter), so that each
         # dimension's facet can count what the other filters let through.
         chosen = {
@@ -239,19 +255,20 @@ class ElasticsearchBackend(SearchBackend):
             search = search.query(Q("bool", filter=filters))
         if chosen:
             search = search.post_filter(Q("bool", filter=list(chosen.values())))
-        for dimension in DIMENSIONS:
+        for dimension in dimensions.facets():
             others = [clause for name, clause in chosen.items() if name != dimension]
             search.aggs.bucket(dimension, "filter", Q("bool", filter=others)).bucket(
                 "values", "terms", field=f"f_{dimension}", size=2000
             )
         name = [{"sort_name": "asc"}, {"key": "asc"}]
-        sorts = {
-            "capacity": [{"capacity": {"order": "desc", "missing": "_last"}}, *name],
-            "result": [{"result": {"order": "desc", "missing": "_last"}}, *name],
-            "name": name,
-            "relevance": [{"_score": "desc"}, *name] if slots else name,
-        }
-        search = search.sort(*sorts[query.sort])
+        if query.sort == "name":
+            order = name
+        elif query.sort in dimensions.numbers():
+            field_name = number_field(query.sort)
+            order = [{field_name: {"order": "desc", "missing": "_last"}}, *name]
+        else:
+            order = [{"_score": "desc"}, *name] if slots else name
+        search = search.sort(*order)
         search = search.extra(track_total_hits=True, track_scores=True)
         return search[query.offset : query.offset + query.page_size]
 
@@ -261,8 +278,10 @@ class ElasticsearchBackend(SearchBackend):
         # when there is text to highlight. The body is built with the DSL but sent by the plain
         # client: wrapping every hit and bucket in the DSL's attribute objects cost more than
         # the search itself.
+        registered = [f"n_{k}" for k, n in dimensions.numbers().items() if not n.column]
         search = self._search(query, slots).source(
-            includes=["key", "payload"], excludes=[] if slots else ["payload.texts"]
+            includes=["key", "payload", *registered],
+            excludes=[] if slots else ["payload.texts"],
         )
         try:
             response = self.client.search(index=self.alias, body=search.to_dict()).body
@@ -278,6 +297,11 @@ class ElasticsearchBackend(SearchBackend):
                 score=float(hit.get("_score") or 0.0) if slots else 0.0,
                 payload=payload,
                 highlights=highlighted,
+                numbers={
+                    name[2:]: hit["_source"][name]
+                    for name in registered
+                    if hit["_source"].get(name) is not None
+                },
             )
             for hit, payload, highlighted in zip(
                 found, payloads, take_highlights(payloads, slots), strict=True
@@ -285,7 +309,7 @@ class ElasticsearchBackend(SearchBackend):
         ]
         facets = {}
         aggregations = response.get("aggregations", {})
-        for dimension in DIMENSIONS:
+        for dimension in dimensions.facets():
             buckets = aggregations.get(dimension, {}).get("values", {}).get("buckets")
             if buckets:
                 facets[dimension] = [(b["key"], b["doc_count"]) for b in buckets]
