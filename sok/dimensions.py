@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from .fields import ChoiceListField, PercentField, ValueListField
@@ -100,7 +101,13 @@ class Number:
             "required": False,
             "min_value": self.min_value,
             "help_text": self.help_text,
-            "error_messages": dict(self.error_messages),
+            "error_messages": {
+                **dict.fromkeys(
+                    ("invalid", "min_value", "max_value", "max_digits"),
+                    format_lazy(_("{} må være et tall, {} eller mer."), self.label, self.min_value),
+                ),
+                **self.error_messages,
+            },
         }
         if self.max_value is not None:
             kwargs["max_value"] = self.max_value
@@ -143,6 +150,11 @@ class Registry:
             raise ValueError(f"Søkedimensjonen «{entry.key}» er allerede registrert.")
         (self.facets if isinstance(entry, Facet) else self.numbers)[entry.key] = entry
         return entry
+
+    def unregister(self, key: str) -> None:
+        """Remove a facet or number (for tests)."""
+        self.facets.pop(key, None)
+        self.numbers.pop(key, None)
 
     def exclude(self, section: str, name: str, reason: str) -> None:
         self.excluded[(section, name)] = reason
