@@ -130,6 +130,8 @@ class Text:
     label: Callable[[dict, Source], str]
     parts: tuple[Part, ...]
     label_fields: tuple[str, ...] = ()
+    # What «why it matched» calls this section's snippet («Arbeidskraftbehov: … sveisere …»).
+    title: Any = ""
 
 
 class Registry:
@@ -485,7 +487,8 @@ def _display(section_key: str, name: str) -> Callable[[dict, Source], str]:
     def get(row: dict, source: Source) -> str:
         from skjema.sections import display_value
 
-        return display_value(source.section(section_key), name, row.get(name), "profile")
+        shown = display_value(source.section(section_key), name, row.get(name), "profile")
+        return "" if shown == "–" else shown
 
     return get
 
@@ -495,7 +498,7 @@ def _get(name: str) -> Callable[[dict, Source], Any]:
 
 
 def _qualification_label(row: dict, source: Source) -> str:
-    kind = _display("qualification", "kind")(row, source)
+    kind = _display("qualification", "kind")(row, source) or "–"
     return f"{kind}: {row.get('name') or ''}".strip(": ")
 
 
@@ -539,6 +542,7 @@ def _household_types(row: dict, source: Source) -> str:
 for _text in (
     Text(
         "qualification",
+        title=_("Kvalifiseringstilbud"),
         label=_qualification_label,
         label_fields=("kind", "name"),
         parts=(
@@ -551,6 +555,7 @@ for _text in (
     ),
     Text(
         "upper_secondary",
+        title=_("Videregående opplæring"),
         label=_upper_label,
         label_fields=("level", "programme_area"),
         parts=(
@@ -563,6 +568,7 @@ for _text in (
     ),
     Text(
         "cooperation",
+        title=_("Interkommunalt samarbeid"),
         label=lambda row, source: row.get("area") or "Samarbeid",
         label_fields=("area",),
         parts=(
@@ -573,6 +579,7 @@ for _text in (
     ),
     Text(
         "labour",
+        title=_("Arbeidskraftbehov"),
         label=_occupation_label,
         parts=(
             Part("occupation", _occupation_names),
@@ -582,6 +589,7 @@ for _text in (
     ),
     Text(
         "capacity",
+        title=_("Kapasitet og vilje"),
         label=lambda row, source: "Kapasitet og vilje",
         parts=(
             Part("housing_situation", _get("housing_situation")),

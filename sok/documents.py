@@ -13,7 +13,7 @@ from skjema.models.submissions import SUBMITTED_STATES
 from skjema.sections import PROFILE_SECTIONS
 
 from . import dimensions
-from .analysis import analyse, fold
+from .analysis import analyse, fold, pairs
 
 
 @dataclass
@@ -106,14 +106,10 @@ class Source:
         return self.lookups.municipalities.get(number, number)
 
 
-def _text(parts) -> str:
-    flat = []
-    for part in parts:
-        if isinstance(part, list | tuple):
-            flat.extend(part)
-        else:
-            flat.append(part)
-    return " ".join(str(p) for p in flat if p not in (None, "", []))
+def _pieces(value) -> list[str]:
+    """A part's value as clean texts: lists flattened, empty values dropped, spaces trimmed."""
+    values = value if isinstance(value, list | tuple) else [value]
+    return [str(v).strip() for v in values if v not in (None, "", []) and str(v).strip()]
 
 
 def _bulk(sources: list[Source]) -> dict[str, dict]:
@@ -138,7 +134,7 @@ def build(
     municipality = submission.municipality
     county = submission.county
     texts: list[dict] = []
-    terms: dict[str, set[str]] = {"name": set(), "body": set(), "code": set()}
+    terms: dict[str, set[str]] = {"name": set(), "body": set(), "code": set(), "pair": set()}
     facet_entries = dimensions.facets()
     facets: dict[str, set[str]] = {key: set() for key in facet_entries}
 
@@ -157,11 +153,19 @@ def build(
 
     for entry in dimensions.texts():
         for row in source.rows(entry.section):
-            text = _text(part.get(row, source) for part in entry.parts)
-            if text and text.strip():
-                label = entry.label(row, source)
-                texts.append({"section": entry.section, "label": label, "text": text.strip()})
-                terms["body"].update(analyse(text))
+            pieces = []
+            for part in entry.parts:
+                for piece in _pieces(part.get(row, source)):
+                    if piece not in pieces:
+                        pieces.append(piece)
+            if not pieces:
+                continue
+            label = entry.label(row, source)
+            for piece in pieces:
+                texts.append({"section": entry.section, "label": label, "text": piece})
+                analysed = analyse(piece)
+                terms["body"].update(analysed)
+                terms["pair"].update(pairs(analysed))
 
     values = {}
     for number in dimensions.numbers().values():

@@ -41,6 +41,7 @@ class SearchTerm(models.Model):
         NAME = "name", _("navn")
         BODY = "body", _("tekst")
         CODE = "code", _("kode")
+        PAIR = "pair", _("ordpar")
 
     document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="terms")
     field = models.CharField(max_length=4, choices=Field.choices)
