@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
-from portal.register.models import Municipality, Occupation, ProgrammeArea
-from portal.register.statistics_display import latest_settlement, settlement_series
+from portal.register.models import Municipality, Occupation, ProgrammeArea, StatisticValue
+from portal.register.statistics_display import (
+    KEY_FIGURES,
+    Status,
+    combine,
+    latest_settlement,
+    settlement_series,
+)
 from skjema.models import MunicipalityProfile, Submission, Version
 from skjema.models.submissions import SUBMITTED_STATES
 from skjema.sections import PROFILE_SECTIONS
@@ -44,14 +51,59 @@ class _Lookups:
         self.occupations = dict(Occupation.objects.values_list("code", "name"))
         self.municipalities = dict(Municipality.objects.values_list("number", "name"))
         self._settlement: dict[str, dict] = {}
+        self._any_statistics: bool | None = None
         self.sections = {s.key: s for s in PROFILE_SECTIONS}
 
     def settlement(self, municipality: Municipality, round_year: int) -> dict | None:
-        """IMDi's latest requested/decided/settled figures before the round's year (read once
-        per municipality, whatever the number of rounds)."""
+        """IMDi's figures before the round's year (read once per municipality, whatever the
+        number of rounds; not at all while no figures are imported)."""
+        if self._any_statistics is None:
+            codes = [code for _key, code in KEY_FIGURES]
+            self._any_statistics = StatisticValue.objects.filter(indicator__code__in=codes).exists()
+        if not self._any_statistics:
+            return None
         if municipality.number not in self._settlement:
             self._settlement[municipality.number] = settlement_series(municipality)
-        return latest_settlement(self._settlement[municipality.number], round_year)
+        return settlement_figures(self._settlement[municipality.number], round_year)
+
+
+RECENT_YEARS = 3
+
+
+def settlement_figures(series: dict, before_year: int) -> dict | None:
+    """The newest year before ``before_year`` that has a settled number (a year with only
+    requests does not count), with that year's requested/decided/settled, and the settled and
+    decided numbers of the last three years up to it (``recent``, oldest first). A figure that
+    is not a number (withheld, not applicable, missing) is None. Falls back to the newest year
+    with any figure when no year has a settled number."""
+    years: dict[int, dict[str, list]] = {}
+    for key, code in KEY_FIGURES:
+        for value in series.get(code, ()):
+            if value.year < before_year:
+                years.setdefault(value.year, {}).setdefault(key, []).append(value)
+    figures_by_year = {}
+    for year, found in years.items():
+        cells = {key: combine(found.get(key, [])) for key, _code in KEY_FIGURES}
+        figures_by_year[year] = {
+            key: int(cell.value) if cell and cell.status == Status.VALUE else None
+            for key, cell in cells.items()
+        }
+    settled = [y for y, f in figures_by_year.items() if f["settled"] is not None]
+    if settled:
+        year = max(settled)
+    else:
+        latest = latest_settlement(series, before_year)
+        return {**latest, "recent": []} if latest else None
+    recent = [
+        {
+            "year": y,
+            "settled": figures_by_year.get(y, {}).get("settled"),
+            "decided": figures_by_year.get(y, {}).get("decided"),
+        }
+        for y in range(year - RECENT_YEARS + 1, year + 1)
+        if y in figures_by_year
+    ]
+    return {"year": year, **figures_by_year[year], "recent": recent}
 
 
 @dataclass
@@ -112,6 +164,14 @@ def _pieces(value) -> list[str]:
     return [str(v).strip() for v in values if v not in (None, "", []) and str(v).strip()]
 
 
+@lru_cache(maxsize=16_384)
+def _analysed_piece(text: str) -> tuple[frozenset[str], frozenset[str]]:
+    """A text's terms and adjacent pairs (texts repeat across profiles and rounds: occupation
+    and programme names, choice labels)."""
+    analysed = analyse(text)
+    return frozenset(analysed), frozenset(pairs(analysed))
+
+
 def _bulk(sources: list[Source]) -> dict[str, dict]:
     """What the registry's batch extractors say about these documents: {entry key: {document
     key: value}}, one call per entry for the whole batch."""
@@ -163,9 +223,9 @@ def build(
             label = entry.label(row, source)
             for piece in pieces:
                 texts.append({"section": entry.section, "label": label, "text": piece})
-                analysed = analyse(piece)
+                analysed, adjacent = _analysed_piece(piece)
                 terms["body"].update(analysed)
-                terms["pair"].update(pairs(analysed))
+                terms["pair"].update(adjacent)
 
     values = {}
     for number in dimensions.numbers().values():

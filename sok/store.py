@@ -97,25 +97,48 @@ def write_documents(docs: Sequence[DocumentData]) -> list[str]:
     )
     SearchTerm.objects.filter(document_id__in=ids.values()).delete()
     SearchFacet.objects.filter(document_id__in=ids.values()).delete()
-    SearchTerm.objects.bulk_create(
+    _insert_rows(
+        SearchTerm,
+        ("document_id", "field", "term"),
         (
-            SearchTerm(document_id=ids[doc.key], field=field_name, term=term)
+            (ids[doc.key], field_name, term)
             for doc in docs
             for field_name, terms in doc.terms.items()
             for term in sorted(terms)
         ),
-        batch_size=5000,
     )
-    SearchFacet.objects.bulk_create(
+    _insert_rows(
+        SearchFacet,
+        ("document_id", "dimension", "value"),
         (
-            SearchFacet(document_id=ids[doc.key], dimension=dimension, value=value[:100])
+            (ids[doc.key], dimension, value[:100])
             for doc in docs
             for dimension, values in doc.facets.items()
             for value in sorted(values)
         ),
-        batch_size=5000,
     )
     return [doc.key for doc in docs]
+
+
+def _insert_rows(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+    """Insert plain rows: hundreds of thousands of terms in a rebuild, so no model instances.
+    PostgreSQL gets them by COPY, other databases by executemany."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    if connection.vendor == "postgresql":
+        statement = f"COPY {table} ({names}) FROM STDIN"
+        with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    placeholders = ", ".join(["%s"] * len(columns))
+    with connection.cursor() as cursor:
+        rows = list(rows)
+        for start in range(0, len(rows), 10_000):
+            cursor.executemany(
+                f"INSERT INTO {table} ({names}) VALUES ({placeholders})",  # noqa: S608 (own names)
+                rows[start : start + 10_000],
+            )
 
 
 def latest_versions(profiles: Iterable) -> dict[int, Version]:
