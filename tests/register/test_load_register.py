@@ -25,7 +25,7 @@ EXPECTED_COUNTS = {
     County: 18,
     Municipality: 471,
     CodeChange: 115,
-    Occupation: 53,
+    Occupation: 582,  # STYRK-08, all four levels (fixtures/occupations.json)
     Programme: 15,
     ProgrammeArea: 75,
 }
@@ -59,7 +59,7 @@ class TestLoadRegister:
         empty_register()
         first = load()
         assert counts() == EXPECTED_COUNTS
-        assert "(749 nye, 0 endret)" in first
+        assert "(1278 nye, 0 endret)" in first
         assert "471 kommuner" in first and "115 kodeendringer" in first
 
         second = load()
