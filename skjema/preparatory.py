@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import io
 from collections import defaultdict
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
@@ -19,12 +18,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from portal.register.models import Indicator, Municipality, StatisticValue
+from portal.register.statistics_display import SYMBOLS as REGISTER_SYMBOLS
+from portal.register.statistics_display import combine
 
-from .dashboards import latest_versions
 from .models import CountyShare, ReviewComment, Round, Submission
-from .receipts import describe
+from .reading import latest_versions, present_sections, previous_version
 from .sections import CodeNames, diff, display_value, get_section
-from .services import previous_version
 
 FORMAT = 1
 # Requested, decided and settled: IMDi's indicator codes and the column headings.
@@ -40,11 +39,7 @@ CHANGE_LABELS = {
     "removed": gettext_lazy("Fjernet"),
     "changed": gettext_lazy("Endret"),
 }
-SYMBOLS = {
-    StatisticValue.Status.NOT_APPLICABLE: "–",
-    StatisticValue.Status.MISSING: "..",
-    StatisticValue.Status.SUPPRESSED: ":",
-}
+SYMBOLS = {status: symbol for status, (symbol, _meaning) in REGISTER_SYMBOLS.items()}
 
 
 def format_moment(moment) -> str:
@@ -191,15 +186,14 @@ def highlights(data: dict, names: CodeNames) -> list[dict]:
 
 
 def _cell(values: list[StatisticValue]) -> str:
-    """A year's values under one or more codes (the parts of a later merger) as one cell."""
-    numbers = [v.value for v in values if v.status == StatisticValue.Status.VALUE]
-    if numbers:
-        return _number(format(sum(numbers, Decimal(0)).normalize(), "f"))
-    statuses = {v.status for v in values}
-    for status, symbol in SYMBOLS.items():
-        if status in statuses:
-            return symbol
-    return SYMBOLS[StatisticValue.Status.MISSING]
+    """A year's values under one or more codes (the parts of a later merger) as one cell, by
+    the register's rule (``combine``; see there for ``sum_visible_parts``)."""
+    cell = combine(values, parts=False, sum_visible_parts=True)
+    if cell is None:
+        return SYMBOLS[StatisticValue.Status.MISSING]
+    if cell.status == StatisticValue.Status.VALUE:
+        return _number(format(cell.value.normalize(), "f"))
+    return SYMBOLS[cell.status]
 
 
 def statistics(municipality: Municipality, before_year: int) -> dict | None:
@@ -265,7 +259,7 @@ def _comments(comments: list[ReviewComment], kind: str) -> list[dict]:
 def _changes(municipality: Municipality, round_: Round, data: dict | None) -> dict:
     """What changed in the profile since the municipality's profile in an earlier round (the
     latest accepted, else latest submitted, version there, through code history)."""
-    previous = previous_version(municipality, round_.year)
+    previous = previous_version(municipality=municipality, before_year=round_.year)
     if previous is None or data is None:
         return {"since": previous.submission.round.year if previous else None, "sections": []}
     previous_submission = previous.submission
@@ -338,12 +332,12 @@ def _build(round_: Round, meeting, county, now) -> dict:
     )
     profile_versions = {
         version.submission.municipality_id: version
-        for version in latest_versions(round_, Submission.Kind.PROFILE)
+        for version in latest_versions(round_=round_, kind=Submission.Kind.PROFILE)
         .filter(submission__county=county)
         .select_related("submission")
     }
     county_version = (
-        latest_versions(round_, Submission.Kind.COUNTY)
+        latest_versions(round_=round_, kind=Submission.Kind.COUNTY)
         .filter(submission__county=county)
         .select_related("submission")
         .first()
@@ -364,7 +358,7 @@ def _build(round_: Round, meeting, county, now) -> dict:
         data = county_version.data or {}
         for row in data.get("recommendations") or []:
             recommendations[row.get("municipality")] = row
-        described = {read.key: read for read in describe("county", data)}
+        described = {read.key: read for read in present_sections(kind="county", data=data)}
         county_part = {
             **_version_facts(county_version, county_version.submission),
             "plans": [

@@ -59,10 +59,6 @@ class Section:
     def is_repeating(self) -> bool:
         return self.row_model is not None
 
-    @property
-    def model_for_fields(self):
-        return self.row_model
-
     def field_label(self, name: str, kind: str) -> str:
         model = self.row_model or (MunicipalityProfile if kind == "profile" else CountySubmission)
         # capfirst, not str.capitalize: that would lowercase the rest («Yrke (styrk-08)»).

@@ -1,13 +1,133 @@
-from django.urls import include, path
+"""skjema's URLs: the county's pages, IMDi's review, spreadsheets, notifications, meetings."""
 
-from .views import county, review
+from django.urls import path
+
+from .views import meetings, notifications, review, spreadsheets
+from .views.county import dashboard, editing, receipts
+from .views.county import overview as submission_overview
 
 app_name = "skjema"
 
-urlpatterns = [
-    path("", include(county.urlpatterns)),
-    path("", include(review.urlpatterns)),
-    path("", include("skjema.views.spreadsheets")),
-    path("", include("skjema.views.notifications")),
-    path("", include("skjema.views.meetings")),
+
+def _submission_urls(segment: str, kind: str, prefix: str):
+    base = f"<int:year>/{segment}/<str:number>/"
+    return [
+        path(
+            base,
+            submission_overview.overview,
+            {"kind": kind},
+            name=prefix if kind == "profile" else "county-submission",
+        ),
+        path(
+            f"{base}send-inn/", submission_overview.submit, {"kind": kind}, name=f"{prefix}-submit"
+        ),
+        path(
+            f"{base}bekreft/<slug:section_key>/",
+            submission_overview.confirm,
+            {"kind": kind},
+            name=f"{prefix}-confirm",
+        ),
+        path(
+            f"{base}<slug:section_key>/",
+            editing.section_edit,
+            {"kind": kind},
+            name=f"{prefix}-section",
+        ),
+    ]
+
+
+COUNTY = [
+    path("", dashboard.index, name="index"),
+    path("<int:year>/", dashboard.dashboard, name="dashboard"),
+    path("<int:year>/fylke/", dashboard.own_county_submission, name="county-submission-own"),
+    *_submission_urls("kommuner", "profile", "profile"),
+    *_submission_urls("fylke", "county", "county"),
+    path("<int:year>/kvittering/<int:version_id>/", receipts.receipt, name="receipt"),
+    path(
+        "<int:year>/kvittering/<int:version_id>.docx",
+        receipts.receipt_document,
+        name="receipt-docx",
+    ),
 ]
+
+
+REVIEW = [
+    path("<int:year>/oversikt/", review.round_overview, name="round-overview"),
+    path(
+        "<int:year>/oversikt/fylke/<str:county_number>/", review.round_county, name="round-county"
+    ),
+    path("<int:year>/gjennomgang/<int:submission_id>/", review.review, name="review"),
+    path(
+        "<int:year>/gjennomgang/<int:submission_id>/returner/",
+        review.return_view,
+        name="review-return",
+    ),
+    path(
+        "<int:year>/gjennomgang/<int:submission_id>/godkjenn/",
+        review.accept_view,
+        name="review-accept",
+    ),
+    path(
+        "<int:year>/gjennomgang/<int:submission_id>/gjenapne/",
+        review.reopen_view,
+        name="review-reopen",
+    ),
+    path("<int:year>/apne/", review.open_round, name="open-round"),
+    path("versjoner/sammenlign/", review.compare_pick, name="compare-pick"),
+    path("versjoner/<int:a_id>/mot/<int:b_id>/", review.compare, name="compare"),
+    path("innsendinger/<int:submission_id>/versjoner/", review.versions, name="versions"),
+]
+
+
+SPREADSHEETS = [
+    path("<int:year>/regneark/", spreadsheets.spreadsheet, name="spreadsheet"),
+    path(
+        "<int:year>/regneark/arbeidsbok.xlsx",
+        spreadsheets.download_workbook,
+        name="spreadsheet-download",
+    ),
+    path("<int:year>/regneark/<uuid:token>/", spreadsheets.preview, name="spreadsheet-preview"),
+    path(
+        "<int:year>/regneark/<uuid:token>/bekreft/",
+        spreadsheets.confirm,
+        name="spreadsheet-confirm",
+    ),
+    path("<int:year>/eksport/", spreadsheets.export_page, name="export"),
+    path("<int:year>/eksport.xlsx", spreadsheets.export_xlsx, name="export-xlsx"),
+    path("<int:year>/eksport.csv", spreadsheets.export_csv, name="export-csv"),
+]
+
+
+NOTIFICATIONS = [
+    path("varsler/", notifications.notification_list, name="notifications"),
+]
+
+
+MEETINGS = [
+    path("<int:year>/oversikt/moter/", meetings.round_meetings, name="round-meetings"),
+    path("<int:year>/oversikt/eksport.csv", meetings.export_csv, name="round-overview-csv"),
+    path("<int:year>/oversikt/eksport.xlsx", meetings.export_xlsx, name="round-overview-xlsx"),
+    path(
+        "<int:year>/moter/<int:meeting_id>/dokument/",
+        meetings.document_page,
+        name="meeting-document",
+    ),
+    path(
+        "<int:year>/moter/<int:meeting_id>/dokument.docx",
+        meetings.document_docx_view,
+        name="meeting-document-docx",
+    ),
+    path(
+        "<int:year>/moter/<int:meeting_id>/dokument/lag/",
+        meetings.generate,
+        name="meeting-document-generate",
+    ),
+    path(
+        "<int:year>/moter/<int:meeting_id>/dokument/send/",
+        meetings.send,
+        name="meeting-document-send",
+    ),
+]
+
+
+urlpatterns = [*COUNTY, *REVIEW, *SPREADSHEETS, *NOTIFICATIONS, *MEETINGS]

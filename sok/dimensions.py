@@ -485,7 +485,7 @@ register(
 
 def _display(section_key: str, name: str) -> Callable[[dict, Source], str]:
     def get(row: dict, source: Source) -> str:
-        from skjema.sections import display_value
+        from skjema.reading import display_value
 
         shown = display_value(source.section(section_key), name, row.get(name), "profile")
         return "" if shown == "–" else shown

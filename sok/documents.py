@@ -17,7 +17,7 @@ from portal.register.statistics_display import (
 )
 from skjema.models import MunicipalityProfile, Submission, Version
 from skjema.models.submissions import SUBMITTED_STATES
-from skjema.sections import PROFILE_SECTIONS
+from skjema.reading import PROFILE_SECTIONS
 
 from . import dimensions
 from .analysis import analyse, fold, pairs

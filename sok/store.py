@@ -9,8 +9,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 from django.core.cache import cache
 from django.db import connection, transaction
-from django.db.models import OuterRef, Subquery
 
+from skjema import reading
 from skjema.models import Version
 
 from .documents import DocumentData, Source, _bulk, _Lookups, build, indexable_profiles
@@ -143,14 +143,7 @@ def _insert_rows(model, columns: tuple[str, ...], rows: Iterable[tuple]) -> None
 
 def latest_versions(profiles: Iterable) -> dict[int, Version]:
     """Submission id -> its latest version, for many submissions in one query."""
-    ids = [profile.pk for profile in profiles]
-    newest = (
-        Version.objects.filter(submission=OuterRef("submission"))
-        .order_by("-number")
-        .values("number")[:1]
-    )
-    versions = Version.objects.filter(submission_id__in=ids, number=Subquery(newest))
-    return {version.submission_id: version for version in versions}
+    return reading.latest_by_submission(submissions=list(profiles))
 
 
 def build_documents(profiles: Sequence, lookups: _Lookups | None = None) -> list[DocumentData]:

@@ -67,21 +67,33 @@ class TableCell:
         return len(self.parts) > 1 and self.status == Status.VALUE
 
 
-def combine(values: list[StatisticValue]) -> TableCell | None:
-    """A year's values (one per code, see ``series_for``) as one cell; persons are summed."""
+def combine(
+    values: list[StatisticValue], *, parts: bool = True, sum_visible_parts: bool = False
+) -> TableCell | None:
+    """A year's values (one per code, see ``series_for``) as one cell; persons are summed.
+
+    The suppression rule, the one place it lives: when any part of a merger is withheld, the
+    sum is withheld too (a sum would reveal or hide the withheld part).
+
+    ``sum_visible_parts`` is the preparatory document's older rule, kept until the process
+    issue (13) changes what that document shows: visible parts are summed, and a cell without
+    any shows not applicable before missing before suppressed. ``parts=False`` skips naming
+    the codes (no municipality is read)."""
     if not values:
         return None
-    parts = [f"{v.municipality.number} {v.municipality.name}" for v in values]
+    names = [f"{v.municipality.number} {v.municipality.name}" for v in values] if parts else []
     if len(values) == 1:
-        return TableCell(values[0].value, values[0].status, parts)
+        return TableCell(values[0].value, values[0].status, names)
     statuses = {v.status for v in values}
-    if Status.SUPPRESSED in statuses:  # a sum would reveal or hide the withheld part
-        return TableCell(None, Status.SUPPRESSED, parts)
+    if Status.SUPPRESSED in statuses and not sum_visible_parts:
+        return TableCell(None, Status.SUPPRESSED, names)
     numbers = [v.value for v in values if v.status == Status.VALUE]
     if numbers:
-        return TableCell(sum(numbers, Decimal(0)), Status.VALUE, parts)
-    status = Status.NOT_APPLICABLE if Status.NOT_APPLICABLE in statuses else Status.MISSING
-    return TableCell(None, status, parts)
+        return TableCell(sum(numbers, Decimal(0)), Status.VALUE, names)
+    for status in (Status.NOT_APPLICABLE, Status.MISSING, Status.SUPPRESSED):
+        if status in statuses:
+            return TableCell(None, status, names)
+    return TableCell(None, Status.MISSING, names)
 
 
 @dataclass

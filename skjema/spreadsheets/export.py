@@ -23,8 +23,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from ..models import MunicipalityProfile, Round, Status, Version
-from ..models.submissions import SUBMITTED_STATES
+from .. import reading
+from ..models import Round, Status, Version
 from ..sections import CodeNames, Section
 from .columns import (
     BOOLEAN,
@@ -56,11 +56,10 @@ TEXT_COLUMNS = {"Fylkesnummer", MUNICIPALITY_LABEL, UID_LABEL}
 
 def exported_profiles(round_: Round, user, status: str = ACCEPTED) -> list[tuple]:
     """(profile, latest version) for the profiles the user may see, in county and number order."""
-    queryset = MunicipalityProfile.objects.visible_to(user).filter(round=round_)
+    visible = reading.submissions_visible_to(user=user, kind="profile")
+    queryset = reading.published_profiles(round_=round_) & visible
     if status == ACCEPTED:
         queryset = queryset.filter(status=Status.ACCEPTED)
-    else:
-        queryset = queryset.filter(status__in=SUBMITTED_STATES)
     latest = Version.objects.filter(submission=OuterRef("pk")).order_by("-number").values("pk")
     profiles = list(
         queryset.annotate(latest_version_id=Subquery(latest[:1]))

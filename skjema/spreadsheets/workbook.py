@@ -17,7 +17,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from portal.register.models import Municipality, Occupation, ProgrammeArea
 
-from ..models import MunicipalityProfile, Round
+from .. import reading
+from ..models import Round
 from ..sections import prefetch_for_serialize, serialize_section
 from .columns import (
     BOOLEAN,
@@ -53,7 +54,7 @@ WIDTHS = {TEXT: 40, INTEGER: 14, DECIMAL: 14, BOOLEAN: 12, CHOICE: 28, CHOICES: 
 def county_profiles(round_: Round, county, user):
     """The county's profiles in the round, as the user may see them, ready to serialize."""
     queryset = (
-        MunicipalityProfile.objects.visible_to(user)
+        reading.submissions_visible_to(user=user, kind="profile")
         .filter(round=round_, county=county)
         .select_related("municipality")
         .order_by("municipality__number")

@@ -18,7 +18,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
@@ -234,22 +233,3 @@ def send(request, year: int, meeting_id: int):
                 "så ingen ny e-post ble sendt.",
             )
     return redirect("skjema:meeting-document", year=year, meeting_id=meeting.pk)
-
-
-urlpatterns = [
-    path("<int:year>/oversikt/moter/", round_meetings, name="round-meetings"),
-    path("<int:year>/oversikt/eksport.csv", export_csv, name="round-overview-csv"),
-    path("<int:year>/oversikt/eksport.xlsx", export_xlsx, name="round-overview-xlsx"),
-    path("<int:year>/moter/<int:meeting_id>/dokument/", document_page, name="meeting-document"),
-    path(
-        "<int:year>/moter/<int:meeting_id>/dokument.docx",
-        document_docx_view,
-        name="meeting-document-docx",
-    ),
-    path(
-        "<int:year>/moter/<int:meeting_id>/dokument/lag/",
-        generate,
-        name="meeting-document-generate",
-    ),
-    path("<int:year>/moter/<int:meeting_id>/dokument/send/", send, name="meeting-document-send"),
-]

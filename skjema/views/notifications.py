@@ -4,7 +4,6 @@ signed-in user, newest first. Only one's own (``Notification.objects.for_recipie
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
-from django.urls import path
 from django.views.decorators.http import require_GET
 
 from ..models import Notification
@@ -26,8 +25,3 @@ def notification_list(request):
             "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         },
     )
-
-
-urlpatterns = [
-    path("varsler/", notification_list, name="notifications"),
-]

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.accounts import rules
@@ -252,14 +252,3 @@ def export_csv(request, year: int):
     filename = export.export_filename(round_, status, "csv", key)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-urlpatterns = [
-    path("<int:year>/regneark/", spreadsheet, name="spreadsheet"),
-    path("<int:year>/regneark/arbeidsbok.xlsx", download_workbook, name="spreadsheet-download"),
-    path("<int:year>/regneark/<uuid:token>/", preview, name="spreadsheet-preview"),
-    path("<int:year>/regneark/<uuid:token>/bekreft/", confirm, name="spreadsheet-confirm"),
-    path("<int:year>/eksport/", export_page, name="export"),
-    path("<int:year>/eksport.xlsx", export_xlsx, name="export-xlsx"),
-    path("<int:year>/eksport.csv", export_csv, name="export-csv"),
-]

@@ -45,7 +45,7 @@ NOW = datetime.datetime(2026, 11, 26, 10, 0, tzinfo=ZoneInfo("Europe/Oslo"))
 
 def _reset_sequences() -> None:
     """Make ids start where the table's rows end, whatever earlier tests consumed (sequences
-    are not rolled back on PostgreSQL; SQLite's sqlite_sequence is)."""
+    are not rolled back on PostgreSQL)."""
     models = [m for m in apps.get_models(include_auto_created=True) if m._meta.managed]
     with connection.cursor() as cursor:
         for model in models:
@@ -54,17 +54,11 @@ def _reset_sequences() -> None:
                 continue
             table = model._meta.db_table
             column = pk.column
-            if connection.vendor == "postgresql":
-                cursor.execute(
-                    f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "
-                    f'coalesce(max("{column}"), 0) + 1, false) FROM "{table}"'
-                )
-            elif connection.vendor == "sqlite":
-                cursor.execute(
-                    "UPDATE sqlite_sequence SET seq = "
-                    f'(SELECT coalesce(max("{column}"), 0) FROM "{table}") WHERE name = %s',
-                    [table],
-                )
+            # Names from the models' own metadata, not from input.
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('\"{table}\"', '{column}'), "  # noqa: S608
+                f'coalesce(max("{column}"), 0) + 1, false) FROM "{table}"'
+            )
 
 
 @contextmanager
@@ -97,19 +91,27 @@ def _deterministic_uuids():
 
 @pytest.fixture(scope="module")
 def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
-        with _deterministic_uuids(), transaction.atomic():
-            from portal.register.models import Municipality
+    if connection.vendor != "postgresql":
+        # The snapshots are PostgreSQL's (production and CI). On SQLite the demo itself comes
+        # out differently (row uids drawn in another order, one county's recommendation rows).
+        pytest.skip("the golden snapshots are taken on PostgreSQL (set DATABASE_URL)")
+    from portal.register.models import Municipality
 
-            if not Municipality.objects.filter(number="0301").exists():
-                call_command("load_register", verbosity=0)
-            _reset_sequences()
-            with override_settings(DEBUG=True):
-                call_command("load_demo", verbosity=0)
-            with override_settings(SOK_BACKEND="database"):
-                call_command("sok_reindex", verbosity=0)
-            yield
-            transaction.set_rollback(True)
+    with (
+        django_db_blocker.unblock(),
+        time_machine.travel(NOW, tick=False),
+        _deterministic_uuids(),
+        transaction.atomic(),
+    ):
+        if not Municipality.objects.filter(number="0301").exists():
+            call_command("load_register", verbosity=0)
+        _reset_sequences()
+        with override_settings(DEBUG=True):
+            call_command("load_demo", verbosity=0)
+        with override_settings(SOK_BACKEND="database"):
+            call_command("sok_reindex", verbosity=0)
+        yield
+        transaction.set_rollback(True)
 
 
 @pytest.fixture
@@ -338,6 +340,8 @@ def _patterns(resolver, prefix: str = "", namespace: str = "") -> list[dict]:
 
 
 def test_url_table(golden):
-    rows = _patterns(get_resolver())
+    # Media files are served by Django only with DEBUG on (portal.urls adds the pattern when it
+    # is first imported), so whether the row is there depends on which test imported it first.
+    rows = [row for row in _patterns(get_resolver()) if not row["route"].startswith("^media/")]
     assert len(rows) > 50
     check("urls", [f"{row['name']}  {row['route']}" for row in rows])

@@ -3,7 +3,7 @@ sok can add a number (filter and sort) and ask for documents to be rebuilt."""
 
 import pytest
 
-from skjema.sections import PROFILE_SECTIONS
+from skjema.reading import PROFILE_SECTIONS
 from sok import dimensions
 from sok.forms import SearchForm
 from sok.models import SearchDocument
