@@ -583,7 +583,6 @@ for _text in (
         label=_occupation_label,
         parts=(
             Part("occupation", _occupation_names),
-            Part("competence_level", _display("labour", "competence_level")),
             Part("description", _get("description")),
         ),
     ),

@@ -25,6 +25,7 @@ from .analysis import (
 FIELD_WEIGHTS = {"name": 4.0, "code": 2.0, "body": 1.0}
 PREFIX_FACTOR = 0.5
 PAIR_WEIGHT = 2.0
+SYNONYM_FACTOR = 0.5
 # Fields matched by prefix (compound parts); names only as whole words («stor» is not Storfjord).
 PREFIX_FIELDS = ("code", "body")
 # Each chosen filter value a profile has adds this (a profile with both chosen occupations
@@ -47,16 +48,20 @@ class Slot:
     terms: tuple[str, ...] = ()
     phrases: tuple[tuple[str, ...], ...] = ()
     exact: bool = False
+    # What was typed (the rest are synonyms): a match on these counts in full, a match on a
+    # synonym only half (SYNONYM_FACTOR).
+    own: tuple[str, ...] = ()
+    own_phrases: tuple[tuple[str, ...], ...] = ()
 
     @property
     def prefixes(self) -> tuple[str, ...]:
         if self.exact:
             return ()
-        return tuple(t for t in self.terms if is_prefix_term(t))
+        return tuple(t for t in self.own if is_prefix_term(t))
 
     @property
     def pair_terms(self) -> set[str]:
-        return {p for phrase in self.phrases for p in phrase}
+        return {p for phrase in (*self.phrases, *self.own_phrases) for p in phrase}
 
 
 @dataclass
@@ -169,7 +174,7 @@ def parse(text: str) -> list[Slot]:
     for quoted in _PHRASE.findall(text):
         terms = tuple(analyse(quoted))
         if len(terms) == 1:
-            slots.append(Slot(quoted.strip(), terms=terms, exact=True))
+            slots.append(Slot(quoted.strip(), terms=terms, exact=True, own=terms))
         elif terms:
             group = synonyms.get(terms)
             phrases = {_phrase_pairs(terms)} | set(group[1] if group else ())
@@ -179,6 +184,7 @@ def parse(text: str) -> list[Slot]:
                     terms=tuple(sorted(group[0])) if group else (),
                     phrases=tuple(sorted(phrases)),
                     exact=True,
+                    own_phrases=(_phrase_pairs(terms),),
                 )
             )
     rest = _PHRASE.sub(" ", text).replace('"', " ")
@@ -205,13 +211,26 @@ def parse(text: str) -> list[Slot]:
         group = synonyms.get(entry)
         shown = " ".join(token for token, _term in words[position : position + taken])
         if taken > 1:
-            slot = Slot(shown, terms=tuple(sorted(group[0])), phrases=tuple(sorted(group[1])))
+            slot = Slot(
+                shown,
+                terms=tuple(sorted(group[0])),
+                phrases=tuple(sorted(group[1])),
+                own_phrases=(_phrase_pairs(entry),),
+            )
         else:
             singles = {entry[0], *(group[0] if group else ())}
             phrases = set(group[1] if group else ())
+            own_phrases = ()
             if entry[0] in hyphenated:
                 phrases.add(hyphenated[entry[0]])
-            slot = Slot(shown, terms=tuple(sorted(singles)), phrases=tuple(sorted(phrases)))
+                own_phrases = (hyphenated[entry[0]],)
+            slot = Slot(
+                shown,
+                terms=tuple(sorted(singles)),
+                phrases=tuple(sorted(phrases)),
+                own=(entry[0],),
+                own_phrases=own_phrases,
+            )
         slots.append(slot)
         position += taken
     unique: dict[tuple, Slot] = {}
@@ -244,7 +263,9 @@ def slot_score(slot: Slot, doc_terms: dict[str, set[str]]) -> float:
         if not terms:
             continue
         if any(t in terms for t in slot.terms):
-            score += weight
+            score += weight * SYNONYM_FACTOR
+        if any(t in terms for t in slot.own):
+            score += weight * (1 - SYNONYM_FACTOR)
         if (
             field_name in PREFIX_FIELDS
             and slot.prefixes
@@ -253,7 +274,9 @@ def slot_score(slot: Slot, doc_terms: dict[str, set[str]]) -> float:
             score += weight * PREFIX_FACTOR
     pairs = doc_terms.get("pair") or ()
     if pairs and any(all(p in pairs for p in phrase) for phrase in slot.phrases):
-        score += PAIR_WEIGHT
+        score += PAIR_WEIGHT * SYNONYM_FACTOR
+    if pairs and any(all(p in pairs for p in phrase) for phrase in slot.own_phrases):
+        score += PAIR_WEIGHT * (1 - SYNONYM_FACTOR)
     return score
 
 

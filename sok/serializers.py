@@ -44,7 +44,9 @@ class SettlementFiguresSerializer(serializers.Serializer):
     )
     settled = serializers.IntegerField(allow_null=True, help_text="Faktisk bosatt (personer).")
     recent = RecentSettlementSerializer(
-        many=True, help_text="Bosatt og vedtatt de siste tre årene til og med «year»."
+        many=True,
+        required=False,
+        help_text="Bosatt og vedtatt de siste tre årene til og med «year».",
     )
 
 

@@ -17,14 +17,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
+from portal import extensions
 from portal.content.models import ContentPageQuerySet
 
 from . import dimensions
 from .analysis import tokens
-from .facets import FacetValue, choice_labels, present
+from .facets import DIMENSION_LABELS, FacetValue, choice_labels, labels_for, present
 from .forms import SearchForm
 from .index import available_rounds
-from .query import SearchResult
+from .query import ProfileQuery, SearchResult
 from .service import can_search, search_profiles
 
 MAX_PAGE_HITS = 10
@@ -59,10 +60,16 @@ class ShownHit:
     last_change: datetime.datetime | None
     statistics: dict | None = None
     highlights: list[dict] = field(default_factory=list)
+    matched_all_terms: bool = True
+    matched_terms: list[str] = field(default_factory=list)
+    # The chosen filters this profile satisfies: [(legend, [value labels])].
+    filters: list[tuple[str, list[str]]] = field(default_factory=list)
+    numbers: dict[str, float] = field(default_factory=dict)
 
 
-def _shown_hits(result: SearchResult) -> list[ShownHit]:
+def _shown_hits(result: SearchResult, query: ProfileQuery | None = None) -> list[ShownHit]:
     statuses = choice_labels("status")
+    labels = labels_for(query.filters) if query is not None else {}
     shown = []
     for hit in result.hits:
         payload = hit.payload
@@ -81,9 +88,55 @@ def _shown_hits(result: SearchResult) -> list[ShownHit]:
                 last_change=parse_datetime(payload.get("last_change") or ""),
                 statistics=payload.get("statistics"),
                 highlights=hit.highlights,
+                matched_all_terms=hit.matched_all_terms,
+                matched_terms=hit.matched_terms,
+                filters=[
+                    (str(DIMENSION_LABELS[d]), [labels[d].get(v, v) for v in values])
+                    for d, values in hit.filters.items()
+                ],
+                numbers=hit.numbers,
             )
         )
     return shown
+
+
+@dataclass
+class Chip:
+    label: str
+    url: str
+
+
+def _chips(request, form: SearchForm, query: ProfileQuery) -> list[Chip]:
+    """The active filters, each with a link that removes just it."""
+
+    def without(name: str, value: str | None = None) -> str:
+        params = request.GET.copy()
+        params.pop("page", None)
+        if value is None:
+            params.pop(name, None)
+        else:
+            params.setlist(name, [v for v in params.getlist(name) if v != value])
+        return "?" + params.urlencode()
+
+    chips = []
+    if query.text:
+        chips.append(Chip(f"Fritekst: «{query.text}»", without("q")))
+    labels = labels_for(query.filters)
+    for dimension, values in query.filters.items():
+        legend = DIMENSION_LABELS[dimension]
+        raw = request.GET.getlist(dimension)
+        for value in values:
+            given = next((r for r in raw if r.strip().upper() == value.upper()), value)
+            if dimension == "cooperation":
+                given = next((r for r in raw if r.strip().startswith(value)), given)
+            chips.append(
+                Chip(f"{legend}: {labels[dimension].get(value, value)}", without(dimension, given))
+            )
+    for key, minimum in query.minimums.items():
+        number = dimensions.numbers()[key]
+        shown = str(minimum).replace(".", ",")
+        chips.append(Chip(f"{number.label}: {shown}", without(number.parameter)))
+    return chips
 
 
 def _offered() -> list[dimensions.Facet]:
@@ -217,11 +270,20 @@ def search(request):
         query = form.to_query(default_round=rounds[0] if rounds else None)
         result = search_profiles(query)
         facets = present(result.facets, form.selected_filters(), all_choices=True)
+        hits = _shown_hits(result, query)
         context.update(
             thresholds=_thresholds(form),
+            chips=_chips(request, form, query),
+            hit_columns=extensions.columns(
+                extensions.SEARCH_HIT,
+                request=request,
+                keys=[hit.number for hit in hits],
+                round_year=query.round_year,
+            ),
+            export_url=reverse("sok:export") + "?" + request.GET.urlencode(),
             query=query,
             result=result,
-            hits=_shown_hits(result),
+            hits=hits,
             groups=_filter_groups(facets, form),
             pagination=_page_links(request, result, query.page, query.page_size),
             pages=search_pages(query.text, request),

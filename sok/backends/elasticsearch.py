@@ -26,6 +26,7 @@ from ..query import (
     PREFIX_FACTOR,
     PREFIX_FIELDS,
     SLOT_BONUS,
+    SYNONYM_FACTOR,
     Hit,
     ProfileQuery,
     SearchResult,
@@ -244,19 +245,26 @@ class ElasticsearchBackend(SearchBackend):
             path = f"{field_name}_terms"
             if slot.terms:
                 exact = Q("bool", should=[Q("term", **{path: t}) for t in slot.terms])
-                clauses.append(Q("constant_score", filter=exact, boost=weight))
+                clauses.append(Q("constant_score", filter=exact, boost=weight * SYNONYM_FACTOR))
+            if slot.own:
+                own = Q("bool", should=[Q("term", **{path: t}) for t in slot.own])
+                clauses.append(Q("constant_score", filter=own, boost=weight * (1 - SYNONYM_FACTOR)))
             if field_name in PREFIX_FIELDS and slot.prefixes:
                 prefix = Q("bool", should=[Q("prefix", **{path: p}) for p in slot.prefixes])
                 clauses.append(Q("constant_score", filter=prefix, boost=weight * PREFIX_FACTOR))
-        if slot.phrases:
-            phrase = Q(
-                "bool",
-                should=[
-                    Q("bool", filter=[Q("term", pair_terms=p) for p in phrase])
-                    for phrase in slot.phrases
-                ],
-            )
-            clauses.append(Q("constant_score", filter=phrase, boost=PAIR_WEIGHT))
+        for phrases, factor in (
+            (slot.phrases, SYNONYM_FACTOR),
+            (slot.own_phrases, 1 - SYNONYM_FACTOR),
+        ):
+            if phrases:
+                phrase = Q(
+                    "bool",
+                    should=[
+                        Q("bool", filter=[Q("term", pair_terms=p) for p in phrase])
+                        for phrase in phrases
+                    ],
+                )
+                clauses.append(Q("constant_score", filter=phrase, boost=PAIR_WEIGHT * factor))
         has = Q("bool", should=[clause.filter for clause in clauses])
         return clauses, has
 

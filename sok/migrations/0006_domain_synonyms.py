@@ -9,7 +9,7 @@ DOMAIN_SYNONYMS = [
     "universell utforming, rullestol, rullestolbruker, tilrettelagt bolig, tilgjengelig bolig, "
     "livsløpsstandard",
     "sveiser, sveising, sveisefag, sveisearbeid",
-    "helsefagarbeider, helsearbeider, helsefag, hjelpepleier, omsorgsarbeider",
+    "helsefagarbeider, helsearbeider, helsefag, hjelpepleier",
     "enslige mindreårige, einslege mindreårige, mindreårige flyktninger, ema",
     "stor familie, store familier, storfamilie, mange barn",
     "norskopplæring, norskundervisning, opplæring i norsk, norskkurs",

@@ -90,7 +90,17 @@ def test_token_authentication(client, users, indexed):
 def test_shape_matches_the_documented_serializer(api, indexed):
     body = api("q=helse").json()
     assert ProfileSearchSerializer(data=body).is_valid(raise_exception=True)
-    assert set(body) == {"count", "next", "previous", "results", "facets", "backend", "degraded"}
+    assert set(body) == {
+        "count",
+        "partial",
+        "partial_count",
+        "next",
+        "previous",
+        "results",
+        "facets",
+        "backend",
+        "degraded",
+    }
     skien = next(h for h in body["results"] if h["municipality"]["number"] == "4003")
     assert skien["municipality"] == {"number": "4003", "name": "Skien", "parallel_names": []}
     assert skien["county"] == {"number": "40", "name": "Telemark"}
