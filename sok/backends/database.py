@@ -105,14 +105,15 @@ class DatabaseBackend(SearchBackend):
             matched = [pk for pk in rows if pk in scores]
         else:
             matched = list(rows)
-        bonus = self._filter_bonus(query, matched) if chosen else {}
-        for pk, extra in bonus.items():
-            scores[pk] = scores.get(pk, 0.0) + extra
+        chosen_values = self._chosen_values(query, matched) if chosen else {}
+        for pk, values in chosen_values.items():
+            count = sum(len(v) for v in values.values())
+            scores[pk] = scores.get(pk, 0.0) + count * FILTER_WEIGHT
         matched.sort(key=lambda pk: _order_key(query, scores.get(pk, 0.0), rows[pk]))
         page_ids = matched[query.offset : query.offset + query.page_size]
         payloads = dict(SearchDocument.objects.filter(pk__in=page_ids).values_list("id", "payload"))
         page = [payloads[pk] for pk in page_ids]
-        satisfied = self._satisfied(query, page_ids) if chosen else {}
+        satisfied = chosen_values
         hits = []
         for pk, payload, found in zip(page_ids, page, explain(page, slots), strict=True):
             terms = doc_terms.get(pk, {}) if slots else {}
@@ -167,25 +168,9 @@ class DatabaseBackend(SearchBackend):
         return doc_terms
 
     @staticmethod
-    def _filter_bonus(query: ProfileQuery, ids) -> dict[int, float]:
-        """FILTER_WEIGHT for each chosen filter value a document has."""
-        condition = Q()
-        for dimension, values in query.filters.items():
-            if values:
-                condition |= Q(dimension=dimension, value__in=values)
-        bonus: dict[int, float] = defaultdict(float)
-        for document_id, n in (
-            SearchFacet.objects.filter(condition, document_id__in=ids)
-            .values("document_id")
-            .annotate(n=Count("id"))
-            .values_list("document_id", "n")
-        ):
-            bonus[document_id] = n * FILTER_WEIGHT
-        return bonus
-
-    @staticmethod
-    def _satisfied(query: ProfileQuery, ids) -> dict[int, dict[str, list[str]]]:
-        """The chosen filter values each of these documents has."""
+    def _chosen_values(query: ProfileQuery, ids) -> dict[int, dict[str, list[str]]]:
+        """The chosen filter values each of these documents has (one query): they add
+        FILTER_WEIGHT each to the score, and the hit says which filters it satisfies."""
         condition = Q()
         for dimension, values in query.filters.items():
             if values:

@@ -44,6 +44,7 @@ def judged_backend(request, users):
 @pytest.mark.parametrize("judged_backend", ["database", "elasticsearch"], indirect=True)
 def test_ranking_stays_above_the_floor(judged_backend):
     evaluation = relevance.evaluate(JUDGED, ROUND)
+    print(f"nDCG@10 {evaluation.ndcg:.3f}, precision@5 {evaluation.precision:.3f}")  # -rP
     worst = "; ".join(f"{s.label}: {s.ndcg:.2f} {s.found}" for s in evaluation.worst())
     assert evaluation.ndcg >= NDCG_FLOOR, worst
     assert evaluation.precision >= PRECISION_FLOOR, worst
