@@ -121,7 +121,9 @@ def _occupations_fixture() -> list:
     try:
         data = json.loads(OCCUPATIONS_FIXTURE.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise RegisterDataError(f"{OCCUPATIONS_FIXTURE.name}: er ikke gyldig JSON ({exc}).") from exc
+        raise RegisterDataError(
+            f"{OCCUPATIONS_FIXTURE.name}: er ikke gyldig JSON ({exc})."
+        ) from exc
     if not isinstance(data, dict) or data.get("format") != FIXTURE_FORMAT:
         raise RegisterDataError(f"{OCCUPATIONS_FIXTURE.name}: er ikke en registerfil.")
     return data.get("occupations", [])

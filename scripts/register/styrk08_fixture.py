@@ -46,12 +46,18 @@ def render(rows: list[dict]) -> str:
         "licence": "NLOD 2.0 (Norsk lisens for offentlige data)",
     }
     body = ",\n    ".join(lines)
-    fields = ",\n".join(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in head.items())
+    fields = ",\n".join(
+        f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)}" for k, v in head.items()
+    )
     return "{\n" + fields + ',\n  "occupations": [\n    ' + body + "\n  ]\n}\n"
 
 
 def main(argv: list[str]) -> int:
-    source = Path(argv[1]) if len(argv) > 1 else ROOT.parent / "shared/data/register/ssb-klass-7-styrk08.json"
+    source = (
+        Path(argv[1])
+        if len(argv) > 1
+        else ROOT.parent / "shared/data/register/ssb-klass-7-styrk08.json"
+    )
     rows = records(json.loads(source.read_text(encoding="utf-8")))
     TARGET.write_text(render(rows), encoding="utf-8")
     print(f"{len(rows)} yrkeskoder skrevet til {TARGET.relative_to(ROOT)}")
