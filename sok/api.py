@@ -17,7 +17,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from portal.register.models import Municipality
 
 from .analysis import fold
-from .facets import choice_labels, present
+from .facets import DIMENSION_LABELS, choice_labels, labels_for, present
 from .forms import (
     ChoiceListField,
     PercentField,
@@ -56,7 +56,7 @@ class CanSearch(BasePermission):
 def _schema_parameters() -> list[OpenApiParameter]:
     """The query parameters, read off the form, so the schema cannot drift from validation."""
     parameters = []
-    for name, field in SearchForm.base_fields.items():
+    for name, field in SearchForm.search_fields().items():
         description = str(field.label or name)
         if field.help_text:
             description += f". {field.help_text}"
@@ -83,7 +83,18 @@ def _page_url(request, page: int | None) -> str | None:
     return remove_query_param(url, "page") if page == 1 else replace_query_param(url, "page", page)
 
 
-def _hit(hit) -> dict:
+def _satisfied(hit, labels) -> list[dict]:
+    return [
+        {
+            "dimension": dimension,
+            "label": str(DIMENSION_LABELS[dimension]),
+            "values": [{"value": v, "label": labels[dimension].get(v, v)} for v in values],
+        }
+        for dimension, values in hit.filters.items()
+    ]
+
+
+def _hit(hit, labels) -> dict:
     payload = hit.payload
     return {
         "key": hit.key,
@@ -99,7 +110,10 @@ def _hit(hit) -> dict:
         "last_change": payload.get("last_change"),
         "statistics": payload.get("statistics"),
         "score": hit.score,
+        "matched_all_terms": hit.matched_all_terms,
+        "matched_terms": hit.matched_terms,
         "highlights": hit.highlights,
+        "filters_matched": _satisfied(hit, labels),
     }
 
 
@@ -133,7 +147,7 @@ class ProfileSearchViewSet(viewsets.GenericViewSet):
         responses={
             200: ProfileSearchSerializer,
             400: OpenApiResponse(
-                search_error_serializer(SearchForm.base_fields),
+                search_error_serializer(SearchForm.search_fields()),
                 description="Parametre som ikke kan brukes, med forklaring.",
             ),
         },
@@ -145,14 +159,18 @@ class ProfileSearchViewSet(viewsets.GenericViewSet):
         given = form.cleaned_data.get("round")
         query = form.to_query(default_round=newest_round() if given is None else None)
         result = search_profiles(query)
-        last_page = max(1, -(-result.count // query.page_size))
+        shown = result.partial_count if result.partial else result.count
+        last_page = max(1, -(-shown // query.page_size))
+        labels = labels_for(query.filters)
         data = {
             "count": result.count,
+            "partial": result.partial,
+            "partial_count": result.partial_count,
             "next": _page_url(request, query.page + 1 if query.page < last_page else None),
             "previous": _page_url(
                 request, min(query.page - 1, last_page) if query.page > 1 else None
             ),
-            "results": [_hit(hit) for hit in result.hits],
+            "results": [_hit(hit, labels) for hit in result.hits],
             "facets": _facets(result),
             "backend": result.backend,
             "degraded": result.degraded,

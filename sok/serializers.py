@@ -19,14 +19,23 @@ class SearchCountyRefSerializer(serializers.Serializer):
 
 class HighlightSerializer(serializers.Serializer):
     section = serializers.CharField(help_text="Delen av profilen treffet er i («labour» osv.).")
-    label = serializers.CharField()
+    label = serializers.CharField(help_text="Delens navn («Arbeidskraftbehov»).")
+    row = serializers.CharField(help_text="Raden i delen utdraget er fra (tilbudet, yrket …).")
     html = serializers.CharField(
         help_text="Utdrag som HTML: teksten er escapet, bare <mark> rundt ordene som traff."
     )
 
 
+class RecentSettlementSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    settled = serializers.IntegerField(allow_null=True)
+    decided = serializers.IntegerField(allow_null=True)
+
+
 class SettlementFiguresSerializer(serializers.Serializer):
-    year = serializers.IntegerField(help_text="Siste år før runden med tall fra IMDi.")
+    year = serializers.IntegerField(
+        help_text="Siste år før runden som har et tall for faktisk bosatte fra IMDi."
+    )
     requested = serializers.IntegerField(
         allow_null=True, help_text="Anmodet om å bosette (personer)."
     )
@@ -34,6 +43,22 @@ class SettlementFiguresSerializer(serializers.Serializer):
         allow_null=True, help_text="Kommunestyrets vedtak (personer)."
     )
     settled = serializers.IntegerField(allow_null=True, help_text="Faktisk bosatt (personer).")
+    recent = RecentSettlementSerializer(
+        many=True,
+        required=False,
+        help_text="Bosatt og vedtatt de siste tre årene til og med «year».",
+    )
+
+
+class MatchedFilterValueSerializer(serializers.Serializer):
+    value = serializers.CharField()
+    label = serializers.CharField()
+
+
+class MatchedFilterSerializer(serializers.Serializer):
+    dimension = serializers.CharField()
+    label = serializers.CharField()
+    values = MatchedFilterValueSerializer(many=True)
 
 
 class ProfileHitSerializer(serializers.Serializer):
@@ -61,8 +86,20 @@ class ProfileHitSerializer(serializers.Serializer):
             "er null."
         ),
     )
-    score = serializers.FloatField(help_text="Relevans; 0 når søket ikke har fritekst.")
+    score = serializers.FloatField(
+        help_text="Relevans: vekter per felt for ordene som traff, pluss for hver valgt "
+        "filterverdi profilen har; 0 uten fritekst og filtre."
+    )
+    matched_all_terms = serializers.BooleanField(
+        help_text="Sann når profilen har alle ordene i søket; usann for treff på noen av ordene."
+    )
+    matched_terms = serializers.ListField(
+        child=serializers.CharField(), help_text="Ordene og frasene i søket som traff."
+    )
     highlights = HighlightSerializer(many=True)
+    filters_matched = MatchedFilterSerializer(
+        many=True, help_text="De valgte filterverdiene profilen har."
+    )
 
 
 class FacetValueSerializer(serializers.Serializer):
@@ -72,7 +109,13 @@ class FacetValueSerializer(serializers.Serializer):
 
 
 class ProfileSearchSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
+    count = serializers.IntegerField(help_text="Antall profiler som har alle ordene i søket.")
+    partial = serializers.BooleanField(
+        help_text="Sann når ingen profil har alle ordene: «results» er da treff på noen av ordene."
+    )
+    partial_count = serializers.IntegerField(
+        help_text="Antall treff på noen av ordene når «partial» er sann, ellers 0."
+    )
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = ProfileHitSerializer(many=True)

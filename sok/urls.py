@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from . import views
+from . import export, views
 
 app_name = "sok"
 
 urlpatterns = [
     path("", views.search, name="search"),
+    path("eksport/", export.export, name="export"),
 ]

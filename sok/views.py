@@ -17,13 +17,15 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
+from portal import extensions
 from portal.content.models import ContentPageQuerySet
 
+from . import dimensions
 from .analysis import tokens
-from .facets import DIMENSION_LABELS, FacetValue, choice_labels, present
+from .facets import DIMENSION_LABELS, FacetValue, choice_labels, labels_for, present
 from .forms import SearchForm
 from .index import available_rounds
-from .query import SearchResult
+from .query import ProfileQuery, SearchResult
 from .service import can_search, search_profiles
 
 MAX_PAGE_HITS = 10
@@ -32,24 +34,6 @@ DEGRADED_NOTICE = _(
     "Søkemotoren er midlertidig utilgjengelig. Resultatene kommer fra reservesøket i databasen "
     "og kan være litt eldre."
 )
-
-# How each filter is offered: a list of checkboxes, or a select (with a field for a code) for
-# the dimensions that can have hundreds of values.
-CHECKBOXES = (
-    "county",
-    "status",
-    "wants_to_settle",
-    "takes_minors",
-    "offer_kind",
-    "adaptation",
-    "competence_level",
-)
-CHECKBOXES_MORE = ("household_type", "target_group")
-SELECTS = {
-    "programme": _("Eller skriv en kode (f.eks. «HS» eller «HSHSF1----»)"),
-    "occupation": _("Eller skriv en STYRK-08-kode (f.eks. «53» eller «5321»)"),
-    "cooperation": _("Eller skriv kommunenavn eller kommunenummer"),
-}
 
 
 @dataclass
@@ -76,10 +60,16 @@ class ShownHit:
     last_change: datetime.datetime | None
     statistics: dict | None = None
     highlights: list[dict] = field(default_factory=list)
+    matched_all_terms: bool = True
+    matched_terms: list[str] = field(default_factory=list)
+    # The chosen filters this profile satisfies: [(legend, [value labels])].
+    filters: list[tuple[str, list[str]]] = field(default_factory=list)
+    numbers: dict[str, float] = field(default_factory=dict)
 
 
-def _shown_hits(result: SearchResult) -> list[ShownHit]:
+def _shown_hits(result: SearchResult, query: ProfileQuery | None = None) -> list[ShownHit]:
     statuses = choice_labels("status")
+    labels = labels_for(query.filters) if query is not None else {}
     shown = []
     for hit in result.hits:
         payload = hit.payload
@@ -98,33 +88,95 @@ def _shown_hits(result: SearchResult) -> list[ShownHit]:
                 last_change=parse_datetime(payload.get("last_change") or ""),
                 statistics=payload.get("statistics"),
                 highlights=hit.highlights,
+                matched_all_terms=hit.matched_all_terms,
+                matched_terms=hit.matched_terms,
+                filters=[
+                    (str(DIMENSION_LABELS[d]), [labels[d].get(v, v) for v in values])
+                    for d, values in hit.filters.items()
+                ],
+                numbers=hit.numbers,
             )
         )
     return shown
 
 
+@dataclass
+class Chip:
+    label: str
+    url: str
+
+
+def _chips(request, form: SearchForm, query: ProfileQuery) -> list[Chip]:
+    """The active filters, each with a link that removes just it."""
+
+    def without(name: str, value: str | None = None) -> str:
+        params = request.GET.copy()
+        params.pop("page", None)
+        if value is None:
+            params.pop(name, None)
+        else:
+            params.setlist(name, [v for v in params.getlist(name) if v != value])
+        return "?" + params.urlencode()
+
+    chips = []
+    if query.text:
+        chips.append(Chip(f"Fritekst: «{query.text}»", without("q")))
+    labels = labels_for(query.filters)
+    for dimension, values in query.filters.items():
+        legend = DIMENSION_LABELS[dimension]
+        raw = request.GET.getlist(dimension)
+        for value in values:
+            given = next((r for r in raw if r.strip().upper() == value.upper()), value)
+            if dimension == "cooperation":
+                given = next((r for r in raw if r.strip().startswith(value)), given)
+            chips.append(
+                Chip(f"{legend}: {labels[dimension].get(value, value)}", without(dimension, given))
+            )
+    for key, minimum in query.minimums.items():
+        number = dimensions.numbers()[key]
+        shown = str(minimum).replace(".", ",")
+        chips.append(Chip(f"{number.label}: {shown}", without(number.parameter)))
+    return chips
+
+
+def _offered() -> list[dimensions.Facet]:
+    """The facets the page offers, in its order: checkboxes, selects, then the long lists."""
+    order = {"checkbox": 0, "select": 1, "checkbox_more": 2}
+    offered = [f for f in dimensions.facets().values() if f.widget in order]
+    return sorted(offered, key=lambda f: order[f.widget])  # stable: registry order within
+
+
 def _filter_groups(facets: dict[str, list[FacetValue]], form: SearchForm) -> list[FilterGroup]:
     groups = []
-    for name in (*CHECKBOXES, *SELECTS, *CHECKBOXES_MORE):
+    for facet in _offered():
+        name = facet.key
         options = facets[name]
         if name == "target_group":  # free text: the most frequent, and the chosen ones
             chosen = [o for o in options if o.selected]
             options = chosen + [o for o in options if not o.selected][:MAX_TARGET_GROUPS]
         elif name == "cooperation":
             options = sorted(options, key=lambda o: o.label)
-        elif name in SELECTS:
+        elif facet.widget == "select":
             options = sorted(options, key=lambda o: o.value)  # codes: a group before its members
         groups.append(
             FilterGroup(
                 name=name,
-                legend=str(DIMENSION_LABELS[name]),
-                kind="select" if name in SELECTS else "checkbox",
+                legend=str(facet.label),
+                kind="select" if facet.widget == "select" else "checkbox",
                 options=options,
-                code_label=str(SELECTS.get(name, "")),
+                code_label=str(facet.code_hint),
                 errors=[str(e) for e in form.errors.get(name, ())],
             )
         )
     return groups
+
+
+def _thresholds(form: SearchForm) -> list[dict]:
+    """The numbers' minimum fields, as the page shows them (integers as number inputs)."""
+    return [
+        {"field": form[number.parameter], "decimal": number.decimal}
+        for number in dimensions.numbers().values()
+    ]
 
 
 @dataclass
@@ -182,17 +234,24 @@ _ERROR_TARGETS = {
     "q": "#id_q",
     "round": "#id_round",
     "sort": "#id_sort",
-    "capacity_min": "#id_capacity_min",
-    "result_min": "#id_result_min",
     "page": "#treff",
     "page_size": "#treff",
 }
 
 
+def _number_parameters() -> set[str]:
+    return {number.parameter for number in dimensions.numbers().values()}
+
+
 def _error_entries(form: SearchForm) -> list[dict]:
     entries = []
     for name, errors in form.errors.items():
-        href = _ERROR_TARGETS.get(name, f"#filter-{name}" if name in form.fields else "#sok-skjema")
+        if name in _number_parameters():
+            href = f"#id_{name}"
+        else:
+            href = _ERROR_TARGETS.get(
+                name, f"#filter-{name}" if name in form.fields else "#sok-skjema"
+            )
         label = form.fields[name].label if name in form.fields else ""
         for error in errors:
             entries.append({"href": href, "message": f"{label}: {error}" if label else error})
@@ -211,10 +270,20 @@ def search(request):
         query = form.to_query(default_round=rounds[0] if rounds else None)
         result = search_profiles(query)
         facets = present(result.facets, form.selected_filters(), all_choices=True)
+        hits = _shown_hits(result, query)
         context.update(
+            thresholds=_thresholds(form),
+            chips=_chips(request, form, query),
+            hit_columns=extensions.columns(
+                extensions.SEARCH_HIT,
+                request=request,
+                keys=[hit.number for hit in hits],
+                round_year=query.round_year,
+            ),
+            export_url=reverse("sok:export") + "?" + request.GET.urlencode(),
             query=query,
             result=result,
-            hits=_shown_hits(result),
+            hits=hits,
             groups=_filter_groups(facets, form),
             pagination=_page_links(request, result, query.page, query.page_size),
             pages=search_pages(query.text, request),
@@ -224,6 +293,7 @@ def search(request):
         # Keep what was valid (cleaned_data holds the fields that passed) and say what was not.
         facets = present({}, form.selected_filters(), all_choices=True)
         context["groups"] = _filter_groups(facets, form)
+        context["thresholds"] = _thresholds(form)
         context["error_entries"] = _error_entries(form)
         selected_round = form.cleaned_data.get("round") or (rounds[0] if rounds else None)
         selected_sort = form.cleaned_data.get("sort") or "relevance"

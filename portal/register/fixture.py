@@ -22,6 +22,9 @@ from .models import (
 from .sync import Table, Tally, region_values, summary_line, sync_occupations
 
 DEFAULT_FIXTURE = Path(__file__).resolve().parent / "fixtures" / "register.json"
+# The whole STYRK-08 classification (four levels, 582 codes) in a file of its own, which the
+# default register's occupations come from (see fixtures/README.md).
+OCCUPATIONS_FIXTURE = DEFAULT_FIXTURE.with_name("occupations.json")
 FIXTURE_FORMAT = "bosettingsportalen.register"
 
 
@@ -115,6 +118,18 @@ def _clean_records(source: str, section: str, entries, form_class) -> list[dict]
     return cleaned
 
 
+def _occupations_fixture() -> list:
+    try:
+        data = json.loads(OCCUPATIONS_FIXTURE.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise RegisterDataError(
+            f"{OCCUPATIONS_FIXTURE.name}: er ikke gyldig JSON ({exc})."
+        ) from exc
+    if not isinstance(data, dict) or data.get("format") != FIXTURE_FORMAT:
+        raise RegisterDataError(f"{OCCUPATIONS_FIXTURE.name}: er ikke en registerfil.")
+    return data.get("occupations", [])
+
+
 def read_fixture(path: Path | None = None) -> dict[str, list[dict]]:
     """The fixture's sections as validated records (dates as dates, empty values as None)."""
     path = Path(path or DEFAULT_FIXTURE)
@@ -126,6 +141,8 @@ def read_fixture(path: Path | None = None) -> dict[str, list[dict]]:
         raise RegisterDataError(f"{path.name}: er ikke gyldig JSON i UTF-8 ({exc}).") from exc
     if not isinstance(data, dict) or data.get("format") != FIXTURE_FORMAT:
         raise RegisterDataError(f"{path.name}: er ikke en registerfil ({FIXTURE_FORMAT}).")
+    if path == DEFAULT_FIXTURE and OCCUPATIONS_FIXTURE.exists():
+        data = {**data, "occupations": _occupations_fixture()}
     sections = {}
     for section, (_label, form_class) in _SECTIONS.items():
         sections[section] = _clean_records(path.name, section, data.get(section, []), form_class)

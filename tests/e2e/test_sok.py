@@ -60,3 +60,42 @@ def test_roles_without_search_are_refused(page, login):
     login("redaktor")
     response = page.goto("/sok/")
     assert response is not None and response.status == 403
+
+
+def test_keyboard_reaches_the_hits_quickly_and_sort_applies_on_change(page, login):
+    login("imdi")
+    page.goto("/sok/?q=helse")
+    # «Gå til treff» is among the first links after the page's own navigation.
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Gå til treff":
+            break
+    else:
+        pytest.fail("«Gå til treff» was not reached in 30 Tab presses")
+    page.keyboard.press("Enter")
+    assert page.url.endswith("#treff")
+    with page.expect_navigation():
+        page.select_option("#id_sort", "name")
+    assert "sort=name" in page.url
+
+
+def test_chips_remove_one_filter_each_and_the_page_fits_a_phone(page, login, assert_accessible):
+    login("imdi")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/sok/?q=helse&takes_minors=yes&capacity_min=5")
+    chips = page.locator(".sok-chip")
+    assert chips.count() == 3
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert_accessible(page)
+    with page.expect_navigation():
+        page.locator(".sok-chip", has_text="Tar imot enslige mindreårige").click()
+    assert "takes_minors" not in page.url and "q=helse" in page.url
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_no_profile_with_every_word_shows_partial_matches_apart(page, login, assert_accessible):
+    login("imdi")
+    page.goto("/sok/?q=helsefagarbeider+ordsomingenharbrukt")
+    assert page.get_by_role("heading", name="Treff på noen av ordene").count() == 1
+    assert "Har ordene" in page.locator(".sok-hit").first.inner_text()
+    assert_accessible(page)

@@ -25,7 +25,7 @@ EXPECTED_COUNTS = {
     County: 33,
     Municipality: 851,
     CodeChange: 115,
-    Occupation: 53,
+    Occupation: 582,  # STYRK-08, all four levels (fixtures/occupations.json)
     Programme: 15,
     ProgrammeArea: 75,
 }
@@ -59,7 +59,7 @@ class TestLoadRegister:
         empty_register()
         first = load()
         assert counts() == EXPECTED_COUNTS
-        assert "(1954 nye, 0 endret)" in first
+        assert "(2483 nye, 0 endret)" in first
         assert "851 kommuner" in first and "115 kodeendringer" in first
         assert "810 nabopar" in first
 

@@ -22,7 +22,18 @@ TELEMARK_FILE = (
     / "anmodninger_og_faktisk_bosetting_telemark.csv"
 )
 # Skien in IMDi's Telemark file: the newest year before round 2027 is 2026.
-SKIEN_2026 = {"year": 2026, "requested": 91, "decided": 46, "settled": 19}
+# The latest year with a settled figure, and settled/decided over the last three years.
+SKIEN_2026 = {
+    "year": 2026,
+    "requested": 91,
+    "decided": 46,
+    "settled": 19,
+    "recent": [
+        {"year": 2024, "settled": 140, "decided": 141},
+        {"year": 2025, "settled": 65, "decided": 80},
+        {"year": 2026, "settled": 19, "decided": 46},
+    ],
+}
 
 
 def _hit(number: str):

@@ -1,7 +1,8 @@
 /* Search page, progressive enhancement only: municipality names suggested while typing (in
    the free-text field and the cooperation field) through the native <datalist>, so browsers
    and screen readers present them as they do any suggestion list. Without this file the form
-   works the same; names and numbers are understood by the server either way. */
+   works the same; names and numbers are understood by the server either way. The sort select
+   submits the form when it changes. */
 (function () {
   "use strict";
 
@@ -56,4 +57,16 @@
   }
 
   document.querySelectorAll("input[data-municipality-suggest]").forEach(enhance);
+
+  // Sorting applies as soon as another order is chosen (the «Sorter» button does the same
+  // without JavaScript).
+  document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
+    select.addEventListener("change", function () {
+      var form = select.form;
+      if (!form) return;
+      var page = form.querySelector("input[name=page]");
+      if (page) page.remove();
+      if (form.requestSubmit) form.requestSubmit(); else form.submit();
+    });
+  });
 })();

@@ -219,8 +219,12 @@ class Command(BaseCommand):
         else:
             self.stdout.write("ELASTICSEARCH_URL er ikke satt: måler bare databasebackenden.")
 
+        relevance_rows = self._relevance(user, es_url)
+
         self.stdout.write("")
         self.stdout.write(bench.format_table(rows))
+        self.stdout.write("")
+        self.stdout.write(relevance_rows)
         self.stdout.write("")
         for row in rows:
             explanation = bench.explain_ratio(row)
@@ -235,6 +239,40 @@ class Command(BaseCommand):
             f"Python {platform.python_version()}, {os.cpu_count()} kjerner. "
             "Mål: p95 < 50 ms (Elasticsearch), < 150 ms (database på PostgreSQL), API/motor ≤ 2."
         )
+
+    def _relevance(self, user, es_url: str) -> str:
+        """nDCG@10 and precision@5 of the judged queries (tests/sok/relevance/) on each
+        backend, over the judged data set in a round of its own (after the timings, so they
+        are measured on the synthetic set alone)."""
+        from sok import relevance
+        from sok.backends.elasticsearch import ElasticsearchBackend
+        from sok.index import rebuild_database_index
+        from tests.sok.relevance.dataset import PROFILES, ROUND
+        from tests.sok.relevance.judgments import JUDGED
+
+        relevance.seed_judged(user, PROFILES, ROUND)
+        lines = [
+            f"Relevans: {len(JUDGED)} vurderte spørringer over {len(PROFILES)} profiler "
+            f"(runde {ROUND})",
+            "backend        nDCG@10  precision@5",
+            "-------------  -------  -----------",
+        ]
+        with override_settings(SOK_BACKEND="database"):
+            rebuild_database_index()
+            found = relevance.evaluate(JUDGED, ROUND)
+            lines.append(f"database       {found.ndcg:.3f}    {found.precision:.3f}")
+        if es_url:
+            with override_settings(SOK_BACKEND="elasticsearch"):
+                backend = ElasticsearchBackend(es_url, timeout=30)
+                try:
+                    backend.rebuild()
+                    found = relevance.evaluate(JUDGED, ROUND)
+                    lines.append(f"elasticsearch  {found.ndcg:.3f}    {found.precision:.3f}")
+                finally:
+                    backend.delete_all_indices()
+        worst = ", ".join(f"«{s.label}» {s.ndcg:.2f}" for s in found.worst(3))
+        lines.append(f"Svakest: {worst}.")
+        return "\n".join(lines)
 
     def _measure(self, row, client, paths, token, options, *, es_url: str) -> None:
         from sok import bench
