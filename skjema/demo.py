@@ -43,6 +43,7 @@ LABOUR = [
     ("51", "none", "Kokker og servitører i reiselivet om sommeren."),
     ("83", "trade_certificate", "Yrkessjåfører med førerkort klasse C/CE."),
     ("23", "higher_education", "Lærere og barnehagelærere."),
+    ("72", "trade_certificate", "Sveisere og platearbeidere til verft og industri."),
 ]
 COOPERATION_AREAS = [
     ("Felles voksenopplæring", "Felles norskopplæring og grunnskole for voksne."),
