@@ -8,6 +8,8 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from portal.accounts.admin_policies import ReadOnlyAdmin
+
 from .models import (
     CountyShare,
     Notification,
@@ -18,17 +20,6 @@ from .models import (
     Version,
 )
 from .review_forms import round_status_error
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class RoundAdminForm(forms.ModelForm):

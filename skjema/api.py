@@ -1,13 +1,12 @@
 """REST API for rounds, municipality profiles and county submissions (DRF).
 
-Reading goes through ``Submission.objects.visible_to``; every change goes through
+Reading goes through ``skjema.reading`` (``Submission.objects.visible_to``, ``read_submission``); every change goes through
 ``skjema.services``, and the services' refusals become HTTP answers here (``handle_exception``).
 Profiles and county submissions share one viewset class and differ only in their serializers."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 
 import django_filters
 from django import forms
@@ -45,7 +44,8 @@ from .models import (
     Submission,
     Version,
 )
-from .sections import diff, diff_section, get_section, prefetch_for_serialize, serialize
+from .reading import read_submission
+from .sections import diff, diff_section, get_section, prefetch_for_serialize
 from .serializers import (
     AcceptSerializer,
     CountySubmissionDetailSerializer,
@@ -71,60 +71,6 @@ from .serializers import (
     TransitionResultSerializer,
     VersionSummarySerializer,
 )
-
-# ---------------------------------------------------------------------------------------------
-# what a reader sees
-
-
-@dataclass
-class Reading:
-    """The content shown to one reader, and the state that goes with it."""
-
-    view: str  # "working_copy" or "latest_version"
-    sections: dict
-    latest_version: Version | None
-    base_edits: dict | None = None
-    section_state: dict | None = None
-    comments: list = field(default_factory=list)
-    county_share: int | None = None
-    recommended_total: int = 0
-
-
-def read_submission(submission: Submission, user) -> Reading:
-    """The county's own officers read the working copy, with the base edit per section they
-    need to save without overwriting anyone. Everyone else reads the latest submitted version:
-    a returned submission that the county is correcting shows what was last sent in."""
-    latest = submission.versions.select_related("created_by").order_by("-number").first()
-    comments = list(submission.review_comments.select_related("by", "version"))
-    if rules.can_view_county_drafts(user, submission.county):
-        reading = Reading(
-            view="working_copy",
-            sections=serialize(submission),
-            latest_version=latest,
-            base_edits=services.latest_edit_ids(submission),
-            section_state=submission.section_state,
-            comments=comments,
-        )
-    else:
-        reading = Reading(
-            view="latest_version",
-            sections=latest.data if latest is not None else {},
-            latest_version=latest,
-            comments=comments,
-        )
-    if submission.kind == Submission.Kind.COUNTY:
-        reading.county_share = (
-            CountyShare.objects.filter(round_id=submission.round_id, county_id=submission.county_id)
-            .values_list("share", flat=True)
-            .first()
-        )
-        reading.recommended_total = sum(
-            row.get("number") or 0
-            for row in reading.sections.get("recommendations") or []
-            if isinstance(row.get("number"), int)
-        )
-    return reading
-
 
 # ---------------------------------------------------------------------------------------------
 # permissions: the rules module decides; these only say which rule an action needs
@@ -322,7 +268,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return response if response is not None else super().handle_exception(exc)
 
     def _detail(self, submission) -> dict:
-        submission.reading = read_submission(submission, self.request.user)
+        submission.reading = read_submission(submission=submission, user=self.request.user)
         return self.detail_serializer_class(submission, context=self.get_serializer_context()).data
 
     def retrieve(self, request, *args, **kwargs):

@@ -6,6 +6,6 @@ class SkjemaConfig(AppConfig):
     verbose_name = "Skjema"
 
     def ready(self):
-        from . import notification_receivers, signals_setup  # noqa: F401
+        from . import notification_receivers, panels, signals_setup  # noqa: F401
 
         signals_setup.connect()

@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count
 
 from portal.register.models import County, Municipality
 
-from .models import CountyShare, Round, Status, Submission, Version
+from .models import CountyShare, Round, Status, Submission
 from .models.submissions import AWAITING_REVIEW_STATES, SUBMITTED_STATES
+from .reading.versions import latest_versions
 from .sections import Section, ValidationContext, sections_for, validate_data
 
 STATUS_ORDER = [
@@ -24,18 +25,6 @@ STATUS_ORDER = [
     Status.RESUBMITTED,
     Status.ACCEPTED,
 ]
-
-
-def latest_versions(round_: Round, kind: str):
-    """The latest submitted version of every submission of this kind in the round: one query."""
-    newest = (
-        Version.objects.filter(submission=OuterRef("submission"))
-        .order_by("-number")
-        .values("number")[:1]
-    )
-    return Version.objects.filter(
-        submission__round=round_, submission__kind=kind, number=Subquery(newest)
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -136,7 +125,7 @@ def section_completeness(round_: Round) -> list[SectionCompleteness]:
     sections = sections_for(Submission.Kind.PROFILE)
     filled = dict.fromkeys((s.key for s in sections), 0)
     valid = dict.fromkeys((s.key for s in sections), 0)
-    versions = latest_versions(round_, Submission.Kind.PROFILE).values_list(
+    versions = latest_versions(round_=round_, kind=Submission.Kind.PROFILE).values_list(
         "data", "submission__county__number", "submission__municipality__number"
     )
     total = 0
@@ -234,7 +223,7 @@ def recommendation_table(round_: Round, counties: list[County]) -> Recommendatio
         CountyShare.objects.filter(round=round_).values_list("county_id", "share").order_by()
     )
     submitted: dict[int, tuple[str, list]] = {}
-    versions = latest_versions(round_, Submission.Kind.COUNTY).values_list(
+    versions = latest_versions(round_=round_, kind=Submission.Kind.COUNTY).values_list(
         "submission__county_id", "submission__status", "data"
     )
     for county_id, status, data in versions:

@@ -20,11 +20,9 @@ from django.utils.translation import gettext_lazy
 
 from portal.register.models import Indicator, Municipality, StatisticValue
 
-from .dashboards import latest_versions
 from .models import CountyShare, ReviewComment, Round, Submission
-from .receipts import describe
+from .reading import latest_versions, present_sections, previous_version
 from .sections import CodeNames, diff, display_value, get_section
-from .services import previous_version
 
 FORMAT = 1
 # Requested, decided and settled: IMDi's indicator codes and the column headings.
@@ -265,7 +263,7 @@ def _comments(comments: list[ReviewComment], kind: str) -> list[dict]:
 def _changes(municipality: Municipality, round_: Round, data: dict | None) -> dict:
     """What changed in the profile since the municipality's profile in an earlier round (the
     latest accepted, else latest submitted, version there, through code history)."""
-    previous = previous_version(municipality, round_.year)
+    previous = previous_version(municipality=municipality, before_year=round_.year)
     if previous is None or data is None:
         return {"since": previous.submission.round.year if previous else None, "sections": []}
     previous_submission = previous.submission
@@ -338,12 +336,12 @@ def _build(round_: Round, meeting, county, now) -> dict:
     )
     profile_versions = {
         version.submission.municipality_id: version
-        for version in latest_versions(round_, Submission.Kind.PROFILE)
+        for version in latest_versions(round_=round_, kind=Submission.Kind.PROFILE)
         .filter(submission__county=county)
         .select_related("submission")
     }
     county_version = (
-        latest_versions(round_, Submission.Kind.COUNTY)
+        latest_versions(round_=round_, kind=Submission.Kind.COUNTY)
         .filter(submission__county=county)
         .select_related("submission")
         .first()
@@ -364,7 +362,7 @@ def _build(round_: Round, meeting, county, now) -> dict:
         data = county_version.data or {}
         for row in data.get("recommendations") or []:
             recommendations[row.get("municipality")] = row
-        described = {read.key: read for read in describe("county", data)}
+        described = {read.key: read for read in present_sections(kind="county", data=data)}
         county_part = {
             **_version_facts(county_version, county_version.submission),
             "plans": [

@@ -1,19 +1,16 @@
-"""Readable content of a submission: every section with display values (for the profile page,
-the receipt page and the receipt document), and the receipt as a DOCX file (python-docx)."""
+"""Receipts: what was sent in, when and by whom, with every section as ``skjema.reading``
+presents it, as a page and as a DOCX file (python-docx)."""
 
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from wagtail.documents import get_document_model
 
-from .forms import ROW_NOUNS
 from .models import Version
-from .sections import CodeNames, Section, display_value, sections_for
+from .reading.present import ReadSection, present_sections
 
 
 def format_time(moment) -> str:
@@ -21,94 +18,9 @@ def format_time(moment) -> str:
     return timezone.localtime(moment).strftime("%d.%m.%Y kl. %H.%M")
 
 
-@dataclass
-class Item:
-    field: str
-    label: str
-    value: str
-    url: str = ""
-    comments: list = field(default_factory=list)
-
-
-@dataclass
-class Row:
-    index: int
-    uid: str
-    legend: str
-    items: list[Item]
-
-
-@dataclass
-class ReadSection:
-    section: Section
-    items: list[Item] = field(default_factory=list)
-    rows: list[Row] = field(default_factory=list)
-
-    @property
-    def key(self) -> str:
-        return self.section.key
-
-    @property
-    def title(self) -> str:
-        return str(self.section.title)
-
-    @property
-    def number(self) -> int:
-        return self.section.number
-
-    @property
-    def is_repeating(self) -> bool:
-        return self.section.is_repeating
-
-    @property
-    def is_empty(self) -> bool:
-        if self.is_repeating:
-            return not self.rows
-        return all(item.value == "–" for item in self.items)
-
-
-def _documents(kind: str, data: dict) -> dict:
-    ids = {(data.get("plans") or {}).get("plan_document")} if kind == "county" else set()
-    ids.discard(None)
-    if not ids:
-        return {}
-    return {doc.pk: doc for doc in get_document_model().objects.filter(pk__in=ids)}
-
-
 def describe(kind: str, data: dict) -> list[ReadSection]:
-    """Every section of plain data with labels and display values, in a fixed number of queries
-    (one per kind of register reference, one for the plan document)."""
-    names = CodeNames()
-    documents = _documents(kind, data)
-
-    def item(section: Section, name: str, values: dict) -> Item:
-        value = values.get(name)
-        if name == "plan_document":
-            document = documents.get(value)
-            if document is None:
-                return Item(name, section.field_label(name, kind), "–")
-            return Item(name, section.field_label(name, kind), document.title, document.url)
-        shown = display_value(section, name, value, kind, names)
-        if isinstance(section.model_field(name, kind), models.DecimalField):
-            shown = shown.replace(".", ",")  # Norwegian decimal comma
-        return Item(name, section.field_label(name, kind), shown)
-
-    described = []
-    for section in sections_for(kind):
-        values = data.get(section.key)
-        read = ReadSection(section)
-        if section.is_repeating:
-            for index, row in enumerate(values or []):
-                items = [item(section, name, row) for name in section.fields]
-                legend = f"{ROW_NOUNS.get(section.key, _('Rad'))} {index + 1}"
-                label_item = next((i for i in items if i.field == section.row_label_field), None)
-                if label_item is not None and label_item.value != "–":
-                    legend = f"{legend}: {label_item.value}"
-                read.rows.append(Row(index, row.get("uid") or "", legend, items))
-        else:
-            read.items = [item(section, name, values or {}) for name in section.fields]
-        described.append(read)
-    return described
+    """Every section of plain data with labels and display values (``present_sections``)."""
+    return present_sections(kind=kind, data=data)
 
 
 # ---------------------------------------------------------------------------------------------

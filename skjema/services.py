@@ -28,7 +28,8 @@ from .models import (
     Transition,
     Version,
 )
-from .models.submissions import AWAITING_REVIEW_STATES, EDITABLE_STATES, SUBMITTED_STATES
+from .models.submissions import AWAITING_REVIEW_STATES, EDITABLE_STATES
+from .reading.versions import previous_county_version, previous_version
 from .sections import (
     ValidationContext,
     apply_section,
@@ -134,7 +135,6 @@ def save_section(
         at=timezone.now(),
         source=source,
     )
-    _send_after_commit(signals.submission_saved, submission, None)
     return edit
 
 
@@ -383,45 +383,6 @@ def reopen(submission: Submission, user, *, reason: str) -> Transition:
 # rounds and carry-forward
 
 
-def previous_version(municipality: Municipality, before_year: int) -> Version | None:
-    """The latest accepted (else latest submitted) version of this municipality's profile in an
-    earlier round, following the code history (e.g. 3101 Halden finds 3001 Halden's profile)."""
-    numbers = {municipality.pk}
-    frontier = [municipality]
-    while frontier:
-        predecessors = list(
-            Municipality.objects.filter(successor_changes__successor__in=frontier).distinct()
-        )
-        frontier = [m for m in predecessors if m.pk not in numbers]
-        numbers.update(m.pk for m in frontier)
-    return _latest_from_earlier_rounds(
-        Submission.objects.filter(kind=Submission.Kind.PROFILE, municipality_id__in=numbers),
-        before_year,
-    )
-
-
-def _previous_county_version(county, before_year: int) -> Version | None:
-    return _latest_from_earlier_rounds(
-        Submission.objects.filter(kind=Submission.Kind.COUNTY, county=county), before_year
-    )
-
-
-def _latest_from_earlier_rounds(submissions, before_year: int) -> Version | None:
-    """The newest round's latest version among these submissions: accepted ones first, else
-    the latest submitted."""
-    candidates = list(
-        submissions.filter(round__year__lt=before_year, status__in=SUBMITTED_STATES).order_by(
-            "-round__year"
-        )
-    )
-    accepted = [c for c in candidates if c.status == Status.ACCEPTED]
-    for candidate in accepted + [c for c in candidates if c.status != Status.ACCEPTED]:
-        version = candidate.versions.order_by("-number").first()
-        if version is not None:
-            return version
-    return None
-
-
 def _carry(submission, source: Version | None, user, carried_sections, now) -> None:
     state = {}
     for section in sections_for(submission.kind):
@@ -483,7 +444,7 @@ def open_round(
         profile = MunicipalityProfile.objects.create(
             round=round_, county=municipality.county, municipality=municipality
         )
-        source = previous_version(municipality, round_.year)
+        source = previous_version(municipality=municipality, before_year=round_.year)
         carried += source is not None
         _carry(profile, source, user, {s.key for s in sections_for("profile")}, now)
         created_profiles += 1
@@ -497,7 +458,7 @@ def open_round(
             continue
         submission = CountySubmission.objects.create(round=round_, county=county)
         # Plans and the comment carry forward; recommended numbers are set anew every round.
-        source = _previous_county_version(county, round_.year)
+        source = previous_county_version(county=county, before_year=round_.year)
         _carry(submission, source, user, {"plans", "comment"}, now)
         created_counties += 1
     if round_.status == Round.Status.PLANNING:

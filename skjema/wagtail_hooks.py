@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -19,35 +18,14 @@ from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
-from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from portal.accounts import rules
-from portal.accounts.models import Role
+from portal.accounts.admin_policies import ImdiModelPermissionPolicy
 from portal.register.models import County, StructureVersion
 
 from . import plan_documents
 from .models import CountyShare, Round
 from .review_forms import round_status_error
-
-
-class ImdiModelPermissionPolicy(ModelPermissionPolicy):
-    """The model permission, and only for IMDi officers and administrators."""
-
-    def user_has_permission(self, user, action):
-        return rules.is_imdi(user) and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return rules.is_imdi(user) and super().user_has_any_permission(user, actions)
-
-    def users_with_any_permission(self, actions):
-        # Mirrors rules.is_imdi: superusers count as administrators.
-        return (
-            super()
-            .users_with_any_permission(actions)
-            .filter(Q(is_superuser=True) | Q(role__in=[Role.IMDI_OFFICER, Role.ADMINISTRATOR]))
-        )
-
 
 register_permission_policy(Round, ImdiModelPermissionPolicy(Round))
 register_permission_policy(CountyShare, ImdiModelPermissionPolicy(CountyShare))

@@ -3,7 +3,7 @@ support (``manage.py sok_sync`` sends them; ``sok_reindex`` when the mapping is 
 
 from django.contrib import admin
 
-from skjema.admin import ReadOnlyAdmin
+from portal.accounts.admin_policies import ReadOnlyAdmin
 
 from .models import PendingIndexUpdate
 

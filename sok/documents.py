@@ -10,7 +10,7 @@ from portal.register.models import Municipality, Occupation, ProgrammeArea
 from portal.register.statistics_display import latest_settlement, settlement_series
 from skjema.models import MunicipalityProfile, QualificationOffer, Submission, Version
 from skjema.models.submissions import SUBMITTED_STATES
-from skjema.sections import PROFILE_SECTIONS, display_value
+from skjema.reading import PROFILE_SECTIONS, display_value
 
 from .analysis import analyse, fold
 

@@ -15,7 +15,7 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permissions import register_permission_policy
 
-from skjema.wagtail_hooks import ImdiModelPermissionPolicy
+from portal.accounts.admin_policies import ImdiModelPermissionPolicy
 
 from .analysis import analyse
 from .models import SynonymGroup

@@ -324,35 +324,6 @@ class Indicator(models.Model):
         return f"{self.name} ({self.get_unit_display()})"
 
 
-def codes_resolving_to(municipality: Municipality) -> set[int]:
-    """Ids of ``municipality`` and of every code whose numbers count as its history.
-
-    Followed backwards from ``municipality``: codes whose ``current`` (SSB's grouping) is it, and
-    predecessors by renumbering or merger (``CodeChange``). A split predecessor is followed only
-    through ``current``, so its numbers belong to one successor and are never counted twice.
-    One query: the links form a small table.
-    """
-    links = (
-        Municipality.objects.filter(current__isnull=False)
-        .order_by()
-        .values_list("pk", "current_id")
-        .union(
-            CodeChange.objects.exclude(kind=CodeChange.Kind.SPLIT)
-            .order_by()
-            .values_list("predecessor_id", "successor_id"),
-            all=True,
-        )
-    )
-    earlier: dict[int, set[int]] = {}
-    for older, newer in links:
-        earlier.setdefault(newer, set()).add(older)
-    found, frontier = {municipality.pk}, [municipality.pk]
-    while frontier:
-        frontier = [older for pk in frontier for older in earlier.get(pk, ()) if older not in found]
-        found.update(frontier)
-    return found
-
-
 def _valid_in_year(municipality: Municipality, year: int) -> bool:
     start, end = municipality.valid_from, municipality.valid_to
     return (start is None or start.year <= year) and (end is None or end.year >= year)
@@ -373,6 +344,8 @@ class StatisticValueQuerySet(models.QuerySet):
 
         Raw rows: a year can appear under several codes. ``series_for`` combines them.
         """
+        from .lineage import codes_resolving_to
+
         return self.filter(municipality_id__in=codes_resolving_to(municipality))
 
     def series_for(self, municipality: Municipality, indicators=None) -> list["IndicatorSeries"]:

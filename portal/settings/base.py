@@ -15,6 +15,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
     "portal.accounts.apps.AccountsConfig",
+    "portal.extensions",
+    "portal.apps.PortalConfig",
     "portal.register",
     "portal.content",
     "skjema",

@@ -24,20 +24,16 @@ from wagtail.documents import get_document_model
 from portal.accounts import rules
 
 from .. import forms as section_forms
-from .. import plan_documents, services
+from .. import plan_documents, reading, services
 from ..exceptions import EditConflict, InvalidTransition, NotAllowed, SubmissionInvalid
 from ..models import (
-    CountyShare,
     CountySubmission,
     MunicipalityProfile,
-    ReviewComment,
     Round,
-    Status,
     Submission,
-    Transition,
     Version,
 )
-from ..receipts import build_receipt, describe, format_time, receipt_docx
+from ..receipts import build_receipt, format_time, receipt_docx
 from ..sections import (
     Section,
     diff_section,
@@ -153,28 +149,7 @@ def section_states(submission) -> list[SectionState]:
 
 def _current_review(submission):
     """IMDi's latest return (reason and comments) while the county is correcting."""
-    if submission.status != Status.RETURNED:
-        return None, []
-    transition = (
-        submission.transitions.filter(
-            action__in=[Transition.Action.RETURN, Transition.Action.REOPEN]
-        )
-        .select_related("by")
-        .order_by("-at", "-id")
-        .first()
-    )
-    if transition is None:
-        return None, []
-    comments = list(ReviewComment.objects.filter(transition=transition).select_related("by"))
-    keys = {section.key: section for section in sections_for(submission.kind)}
-    for comment in comments:
-        section = keys.get(comment.section)
-        comment.field_label = (
-            section.field_label(comment.field, submission.kind)
-            if section and comment.field in section.fields
-            else ""
-        )
-    return transition, comments
+    return reading.current_return(submission=submission)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -293,12 +268,8 @@ def _anchor(submission, section: Section, problem, data, options_cache) -> str:
 def _county_sum(submission, data) -> dict | None:
     if submission.kind != Submission.Kind.COUNTY:
         return None
-    total = sum((row.get("number") or 0) for row in data.get("recommendations") or [])
-    share = (
-        CountyShare.objects.filter(round=submission.round, county=submission.county)
-        .values_list("share", flat=True)
-        .first()
-    )
+    total = reading.recommended_total(data=data)
+    share = reading.county_share(submission=submission)
     difference = None if share is None else total - share
     return {
         "total": total,
@@ -310,12 +281,12 @@ def _county_sum(submission, data) -> dict | None:
 
 def _overview(request, submission, *, problems=None, submit_form=None, status=200):
     user = request.user
-    working_copy = rules.can_view_county_drafts(user, submission.county)
+    working_copy = reading.reads_working_copy(user=user, submission=submission)
     version = None
     if working_copy:
         data = serialize(submission)
     else:
-        version = submission.latest_version()
+        version = reading.latest_version(submission=submission)
         if version is None:
             raise Http404
         data = version.data
@@ -325,7 +296,7 @@ def _overview(request, submission, *, problems=None, submit_form=None, status=20
         and rules.can_edit_county_data(user, submission.county)
     )
     transition, comments = _current_review(submission) if working_copy else (None, [])
-    read_sections = describe(submission.kind, data)
+    read_sections = reading.present_sections(kind=submission.kind, data=data)
     problem_links = _problem_links(submission, problems or [], data)
     states = {state.key: state for state in section_states(submission)}
     blocks = []
@@ -826,17 +797,7 @@ def _conflict_page(request, submission, section, editor, options, conflict: Edit
 
 
 def _version(user, year: int, version_id: int) -> Version:
-    version = (
-        Version.objects.filter(
-            pk=version_id,
-            submission__round__year=year,
-            submission__in=Submission.objects.visible_to(user),
-        )
-        .select_related(
-            "created_by", "submission__round", "submission__county", "submission__municipality"
-        )
-        .first()
-    )
+    version = reading.version_get(user=user, version_id=version_id, year=year)
     if version is None:
         raise Http404
     return version

@@ -14,8 +14,6 @@ Who may do what (rules in ``portal.accounts.rules``):
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,16 +24,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from portal import extensions
 from portal.accounts import rules
 from portal.register.models import County, Municipality
 
-from .. import services
+from .. import reading, services
 from ..dashboards import round_overview as build_overview
 from ..exceptions import InvalidTransition, NotAllowed, SkjemaError
 from ..models import ReviewComment, Round, Submission, Transition, Version
 from ..models.submissions import AWAITING_REVIEW_STATES, Status
+from ..reading import ReadSection, plan_documents, present_sections
 from ..review_forms import AcceptForm, ReopenForm, ReturnForm
-from ..sections import CodeNames, diff_section, display_value, sections_for
+from ..sections import CodeNames, diff_section, sections_for
 
 
 def _require_follower(user) -> None:
@@ -51,89 +51,11 @@ def _round_or_404(year: int) -> Round:
 # presenting a version's content
 
 
-@dataclass
-class ShownField:
-    label: str
-    value: str
-    url: str = ""
-    comments: list = field(default_factory=list)
-
-
-@dataclass
-class ShownRow:
-    label: str
-    fields: list[ShownField]
-
-
-@dataclass
-class ShownSection:
-    key: str
-    number: int
-    title: str
-    is_repeating: bool
-    fields: list[ShownField]
-    rows: list[ShownRow]
-    comments: list = field(default_factory=list)
-
-
-def _documents(data_list: list[dict]) -> dict[int, Any]:
-    """The county plans' uploaded documents, one query for every version shown."""
-    ids = {
-        (data.get("plans") or {}).get("plan_document") for data in data_list if data is not None
-    } - {None, ""}
-    if not ids:
-        return {}
-    from wagtail.documents import get_document_model
-
-    return {doc.pk: doc for doc in get_document_model().objects.filter(pk__in=ids)}
-
-
-def _shown_field(section, name, value, kind, names, documents) -> ShownField:
-    label = section.field_label(name, kind)
-    if name == "plan_document" and value:
-        document = documents.get(value)
-        if document is not None:
-            return ShownField(label, document.title, document.url)
-    return ShownField(label, display_value(section, name, value, kind, names))
-
-
-def present_version(data: dict, kind: str, names: CodeNames, documents=None) -> list[ShownSection]:
-    """A version's plain data as labelled display values, section by section."""
-    documents = documents or {}
-    shown = []
-    for section in sections_for(kind):
-        value = (data or {}).get(section.key)
-        fields, rows = [], []
-        if section.is_repeating:
-            for index, row in enumerate(value or []):
-                row_fields = [
-                    _shown_field(section, name, row.get(name), kind, names, documents)
-                    for name in section.fields
-                ]
-                label_value = row.get(section.row_label_field) if section.row_label_field else None
-                if label_value in (None, "", []):
-                    label = f"Rad {index + 1}"
-                else:
-                    label = display_value(
-                        section, section.row_label_field, label_value, kind, names
-                    )
-                rows.append(ShownRow(label, row_fields))
-        else:
-            fields = [
-                _shown_field(section, name, (value or {}).get(name), kind, names, documents)
-                for name in section.fields
-            ]
-        shown.append(
-            ShownSection(
-                section.key,
-                section.number,
-                str(section.title),
-                section.is_repeating,
-                fields,
-                rows,
-            )
-        )
-    return shown
+def present_version(data: dict, kind: str, names: CodeNames, documents=None) -> list[ReadSection]:
+    """A version's plain data as the review pages show it (``skjema.reading``)."""
+    return present_sections(
+        kind=kind, data=data, names=names, documents=documents or {}, review_style=True
+    )
 
 
 def version_diff(old: dict, new: dict, kind: str, names: CodeNames | None = None):
@@ -175,12 +97,19 @@ def round_overview(request, year: int):
     _require_follower(request.user)
     round_ = _round_or_404(year)
     overview = build_overview(round_)
+    extra_columns = extensions.columns(
+        extensions.ROUND_DASHBOARD,
+        request=request,
+        keys=[row.county.number for row in overview.statuses.rows],
+        round_=round_,
+    )
     return render(
         request,
         "skjema/review/overview.html",
         {
             "round": round_,
             "overview": overview,
+            "extra_columns": extra_columns,
             "can_review": rules.can_review(request.user),
             "can_open": rules.is_imdi(request.user)
             and round_.status in {Round.Status.PLANNING, Round.Status.OPEN},
@@ -214,7 +143,7 @@ def round_county(request, year: int, county_number: str):
 def _reviewable(request, year: int, submission_id: int) -> Submission:
     _require_follower(request.user)
     return get_object_or_404(
-        Submission.objects.visible_to(request.user).select_related(
+        reading.submissions_visible_to(user=request.user).select_related(
             "round", "county", "municipality"
         ),
         pk=submission_id,
@@ -231,7 +160,7 @@ def _review_context(request, submission: Submission, forms: dict | None = None) 
     latest = versions[-1] if versions else None
     for previous, version in zip([None, *versions], versions, strict=False):
         version.previous = previous
-    documents = _documents([v.data for v in versions[-2:]])
+    documents = plan_documents(kind=kind, data_list=[v.data for v in versions[-2:]])
 
     by_transition = defaultdict(list)
     for comment in comments:
@@ -242,14 +171,7 @@ def _review_context(request, submission: Submission, forms: dict | None = None) 
     # Comments made outside a return (none today) still show, under the history.
     loose_comments = by_transition.get(None, [])
 
-    last_return = next(
-        (
-            t
-            for t in reversed(transitions)
-            if t.action in {Transition.Action.RETURN, Transition.Action.REOPEN}
-        ),
-        None,
-    )
+    last_return = reading.last_return(transitions)
     returned_version = last_return.version if last_return else None
     since_return = None
     if returned_version is not None and latest is not None and returned_version.pk != latest.pk:
@@ -257,8 +179,7 @@ def _review_context(request, submission: Submission, forms: dict | None = None) 
 
     content = present_version(latest.data, kind, names, documents) if latest else []
     if last_return is not None:
-        for section in content:
-            section.comments = [c for c in last_return.comment_list if c.section == section.key]
+        reading.attach_comments(sections=content, comments=last_return.comment_list)
 
     can_review = rules.can_review(request.user)
     forms = forms or {}
@@ -380,11 +301,7 @@ def reopen_view(request, year: int, submission_id: int):
 
 
 def _visible_versions(user):
-    return Version.objects.filter(
-        submission__in=Submission.objects.visible_to(user)
-    ).select_related(
-        "submission__round", "submission__county", "submission__municipality", "created_by"
-    )
+    return reading.versions_visible_to(user=user)
 
 
 def _version_label(version: Version) -> str:
@@ -395,38 +312,19 @@ def _version_label(version: Version) -> str:
     return f"{subject} {submission.round.year}, versjon {version.number}"
 
 
-def _with_predecessors(municipality: Municipality) -> set[int]:
-    """The municipality and the codes it came from (e.g. 3101 Halden and 3001 Halden), so the
-    version list reaches across structure changes. A query per generation of history."""
-    found = {municipality.pk}
-    frontier = {municipality.pk}
-    for _generation in range(5):
-        frontier = (
-            set(
-                Municipality.objects.filter(successor_changes__successor__in=frontier).values_list(
-                    "pk", flat=True
-                )
-            )
-            - found
-        )
-        if not frontier:
-            break
-        found |= frontier
-    return found
-
-
 @login_required
 @require_GET
 def versions(request, submission_id: int):
     """The versions of a submission and of the same municipality's (or county's) submissions in
     other rounds, with links to compare them."""
-    visible = Submission.objects.visible_to(request.user)
+    visible = reading.submissions_visible_to(user=request.user)
     submission = get_object_or_404(
         visible.select_related("round", "county", "municipality"), pk=submission_id
     )
     if submission.kind == Submission.Kind.PROFILE:
         related = visible.filter(
-            kind=submission.kind, municipality__in=_with_predecessors(submission.municipality)
+            kind=submission.kind,
+            municipality__in=reading.earlier_codes(municipality=submission.municipality),
         )
     else:
         related = visible.filter(kind=submission.kind, county=submission.county)

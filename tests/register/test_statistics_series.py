@@ -5,11 +5,11 @@ from decimal import Decimal
 
 import pytest
 
+from portal.register.lineage import codes_resolving_to
 from portal.register.models import (
     Indicator,
     Municipality,
     StatisticValue,
-    codes_resolving_to,
 )
 
 Status = StatisticValue.Status
