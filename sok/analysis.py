@@ -95,14 +95,133 @@ def tokens(text: str) -> list[str]:
     return out
 
 
+# Nynorsk (and a few older bokmål) forms -> the bokmål form they are searched as, applied to
+# whole tokens before stemming so both written standards meet (sjukepleiar/sykepleier). Regular
+# inflections are handled by the suffix rules below; these are the words whose stem differs.
+NYNORSK = {
+    "busetjing": "bosetting",
+    "busetjinga": "bosettingen",
+    "busetje": "bosette",
+    "busett": "bosatt",
+    "busette": "bosatte",
+    "busetjast": "bosettes",
+    "bustad": "bolig",
+    "bustader": "boliger",
+    "bustadar": "boliger",
+    "bustaden": "boligen",
+    "tilbod": "tilbud",
+    "tilboda": "tilbudene",
+    "tilboden": "tilbudene",
+    "tilbodet": "tilbudet",
+    "heile": "hele",
+    "mykje": "mye",
+    "fleire": "flere",
+    "vaksne": "voksne",
+    "vaksen": "voksen",
+    "born": "barn",
+    "borna": "barna",
+    "teneste": "tjeneste",
+    "tenester": "tjenester",
+    "tenesta": "tjenesten",
+    "einsleg": "enslig",
+    "einslege": "enslige",
+    "arbeidsløyse": "arbeidsledighet",
+    "opplæringa": "opplæringen",
+    "utdanninga": "utdanningen",
+    "kvinna": "kvinnen",
+    "særskild": "særskilt",
+    "særskilde": "særskilte",
+    "særleg": "særlig",
+    "særlege": "særlige",
+    "behova": "behovene",
+    "kommunane": "kommunene",
+    "kommunar": "kommuner",
+    "fylka": "fylkene",
+    "høgare": "høyere",
+    "høg": "høy",
+    "høgskule": "høgskole",
+    "skule": "skole",
+    "skular": "skoler",
+    "skulen": "skolen",
+    "grunnskule": "grunnskole",
+    "vidaregåande": "videregående",
+    "ungdomar": "ungdommer",
+    "familiar": "familier",
+    "familiane": "familiene",
+    "bu": "bo",
+    "buande": "boende",
+    "butrening": "botrening",
+    "ikkje": "ikke",
+    "eit": "et",
+    "ein": "en",
+    "frå": "fra",
+    "òg": "også",
+    "berre": "bare",
+    "kva": "hva",
+    "korleis": "hvordan",
+    "kven": "hvem",
+    "dei": "de",
+    "deira": "deres",
+    "vere": "være",
+    "vore": "vært",
+    "hjå": "hos",
+    "utan": "uten",
+    "medan": "mens",
+    "sjølv": "selv",
+    "noko": "noe",
+    "nokon": "noen",
+}
+# Word-initial nynorsk spellings: sjuk- -> syk- (sjukepleiar, sjukeheim), heim -> hjem.
+_PREFIXES = (("sjuk", "syk"), ("heim", "hjem"), ("tenest", "tjenest"), ("bustad", "bolig"))
+# Agent nouns and plurals, nynorsk and bokmål, to one form: -arane/-arar/-aren/-ar and
+# -erne/-ere/-eren to -er (sveisar, sveisere, sveiserne -> sveiser), -ane to -ene.
+_SUFFIXES = (
+    ("arane", "er"),
+    ("arar", "er"),
+    ("aren", "er"),
+    ("erne", "er"),
+    ("eren", "er"),
+    ("ere", "er"),
+    ("ane", "ene"),
+    ("ar", "er"),
+)
+MIN_SUFFIX_STEM = 3
+
+
+def normalise(token: str) -> str:
+    """A lower-cased token in the form it is stemmed as: nynorsk forms as bokmål, agent nouns
+    and plurals in one form."""
+    token = NYNORSK.get(token, token)
+    for old, new in _PREFIXES:
+        if token.startswith(old) and token != old:
+            token = new + token[len(old) :]
+            break
+    for old, new in _SUFFIXES:
+        if token.endswith(old) and len(token) - len(old) >= MIN_SUFFIX_STEM:
+            token = token[: -len(old)] + new
+            break
+    return token
+
+
 @lru_cache(maxsize=65_536)
 def stem(token: str) -> str:
-    return fold(_stemmer().stemWord(token))
+    return fold(_stemmer().stemWord(normalise(token)))
 
 
 def analyse(text: str, *, keep_stop_words: bool = False) -> list[str]:
-    """The terms of a text, as indexed: tokens → stop words removed → stemmed → folded."""
-    return [stem(token) for token in tokens(text) if keep_stop_words or token not in STOP_WORDS]
+    """The terms of a text, as indexed: tokens → stop words removed → nynorsk and plural forms
+    normalised → stemmed → folded."""
+    return [stem(token) for token in tokens(text) if keep_stop_words or not is_stop_word(token)]
+
+
+def is_stop_word(token: str) -> bool:
+    return NYNORSK.get(token, token) in STOP_WORDS
+
+
+def pairs(terms: list[str]) -> set[str]:
+    """Adjacent analysed terms joined («saerskilt_behov»): what phrases and multi-word synonyms
+    are matched against."""
+    return {f"{a}_{b}" for a, b in zip(terms, terms[1:], strict=False)}
 
 
 def analyse_query(text: str) -> list[str]:

@@ -56,7 +56,7 @@ class CanSearch(BasePermission):
 def _schema_parameters() -> list[OpenApiParameter]:
     """The query parameters, read off the form, so the schema cannot drift from validation."""
     parameters = []
-    for name, field in SearchForm.base_fields.items():
+    for name, field in SearchForm.search_fields().items():
         description = str(field.label or name)
         if field.help_text:
             description += f". {field.help_text}"
@@ -133,7 +133,7 @@ class ProfileSearchViewSet(viewsets.GenericViewSet):
         responses={
             200: ProfileSearchSerializer,
             400: OpenApiResponse(
-                search_error_serializer(SearchForm.base_fields),
+                search_error_serializer(SearchForm.search_fields()),
                 description="Parametre som ikke kan brukes, med forklaring.",
             ),
         },

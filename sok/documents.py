@@ -8,35 +8,12 @@ from decimal import Decimal
 
 from portal.register.models import Municipality, Occupation, ProgrammeArea
 from portal.register.statistics_display import latest_settlement, settlement_series
-from skjema.models import MunicipalityProfile, QualificationOffer, Submission, Version
+from skjema.models import MunicipalityProfile, Submission, Version
 from skjema.models.submissions import SUBMITTED_STATES
-from skjema.reading import PROFILE_SECTIONS, display_value
+from skjema.reading import PROFILE_SECTIONS
 
-from .analysis import analyse, fold
-
-# Facet dimensions, in the order the search page shows them.
-DIMENSIONS = (
-    "county",
-    "status",
-    "wants_to_settle",
-    "takes_minors",
-    "offer_kind",
-    "target_group",
-    "programme",
-    "adaptation",
-    "occupation",
-    "competence_level",
-    "household_type",
-    "cooperation",
-)
-
-
-# Upper-secondary offer flags -> (facet value, the words the text gets).
-ADAPTATIONS = {
-    "adapted_for_adults": ("adults", "tilpasset voksne"),
-    "adapted_for_minority_language": ("minority_language", "tilpasset minoritetsspråklige"),
-    "combination_class": ("combination_class", "kombinasjonsklasse"),
-}
+from . import dimensions
+from .analysis import analyse, fold, pairs
 
 
 @dataclass
@@ -51,6 +28,8 @@ class DocumentData:
     payload: dict
     terms: dict[str, set[str]] = field(default_factory=dict)
     facets: dict[str, set[str]] = field(default_factory=dict)
+    # Registered numbers without a column of their own (``dimensions.Number.column`` is None).
+    numbers: dict[str, float] = field(default_factory=dict)
 
 
 def document_key(round_year: int, municipality_number: str) -> str:
@@ -65,6 +44,7 @@ class _Lookups:
         self.occupations = dict(Occupation.objects.values_list("code", "name"))
         self.municipalities = dict(Municipality.objects.values_list("number", "name"))
         self._settlement: dict[str, dict] = {}
+        self.sections = {s.key: s for s in PROFILE_SECTIONS}
 
     def settlement(self, municipality: Municipality, round_year: int) -> dict | None:
         """IMDi's latest requested/decided/settled figures before the round's year (read once
@@ -74,129 +54,129 @@ class _Lookups:
         return latest_settlement(self._settlement[municipality.number], round_year)
 
 
-def _text(*parts) -> str:
-    return " ".join(str(p) for p in parts if p not in (None, "", []))
+@dataclass
+class Source:
+    """What the registry's extractors read: one submitted version as plain data (the sections'
+    own format: codes, choice values), its submission, and the register's names."""
+
+    submission: Submission
+    version: Version
+    lookups: _Lookups
+
+    @property
+    def key(self) -> str:
+        return document_key(self.round_year, self.municipality.number)
+
+    @property
+    def data(self) -> dict:
+        return self.version.data
+
+    @property
+    def municipality(self) -> Municipality:
+        return self.submission.municipality
+
+    @property
+    def county(self):
+        return self.submission.county
+
+    @property
+    def round_year(self) -> int:
+        return self.submission.round.year
+
+    def rows(self, section_key: str | None) -> list[dict]:
+        """The rows of a section (one row for a section that does not repeat); the document
+        itself as one empty row for section None."""
+        if section_key is None:
+            return [{}]
+        value = self.data.get(section_key)
+        if self.lookups.sections[section_key].is_repeating:
+            return list(value or [])
+        return [value or {}]
+
+    def section(self, key: str):
+        return self.lookups.sections[key]
+
+    def area(self, code: str | None):
+        return self.lookups.areas.get(code or "")
+
+    def occupation_name(self, code: str) -> str:
+        return self.lookups.occupations.get(code, "")
+
+    def municipality_name(self, number: str) -> str:
+        return self.lookups.municipalities.get(number, number)
+
+
+def _pieces(value) -> list[str]:
+    """A part's value as clean texts: lists flattened, empty values dropped, spaces trimmed."""
+    values = value if isinstance(value, list | tuple) else [value]
+    return [str(v).strip() for v in values if v not in (None, "", []) and str(v).strip()]
+
+
+def _bulk(sources: list[Source]) -> dict[str, dict]:
+    """What the registry's batch extractors say about these documents: {entry key: {document
+    key: value}}, one call per entry for the whole batch."""
+    out = {}
+    for entry in (*dimensions.facets().values(), *dimensions.numbers().values()):
+        if entry.bulk is not None:
+            out[entry.key] = dict(entry.bulk(sources)) if sources else {}
+    return out
 
 
 def build(
-    submission: Submission, version: Version, lookups: _Lookups | None = None
+    submission: Submission,
+    version: Version,
+    lookups: _Lookups | None = None,
+    bulk: dict[str, dict] | None = None,
 ) -> DocumentData:
-    lookups = lookups or _Lookups()
-    data = version.data
+    source = Source(submission, version, lookups or _Lookups())
+    if bulk is None:
+        bulk = _bulk([source])
     municipality = submission.municipality
     county = submission.county
-    sections = {s.key: s for s in PROFILE_SECTIONS}
     texts: list[dict] = []
-    terms: dict[str, set[str]] = {"name": set(), "body": set(), "code": set()}
-    facets: dict[str, set[str]] = {d: set() for d in DIMENSIONS}
-
-    def add_text(section_key: str, label: str, text: str) -> None:
-        if text and text.strip():
-            texts.append({"section": section_key, "label": label, "text": text.strip()})
-            terms["body"].update(analyse(text))
-
-    def add_code(code: str) -> None:
-        terms["code"].add(fold(code).strip("-"))
+    terms: dict[str, set[str]] = {"name": set(), "body": set(), "code": set(), "pair": set()}
+    facet_entries = dimensions.facets()
+    facets: dict[str, set[str]] = {key: set() for key in facet_entries}
 
     names = [municipality.name, *municipality.parallel_names]
     terms["name"].update(analyse(" ".join(names), keep_stop_words=True))
-    facets["county"].add(county.number)
-    facets["status"].add(submission.status)
 
-    intro_results = []
-    for offer in data.get("qualification") or []:
-        section = sections["qualification"]
-        kind_label = display_value(section, "kind", offer.get("kind"), "profile")
-        if offer.get("kind"):
-            facets["offer_kind"].add(offer["kind"])
-        if offer.get("target_group"):
-            facets["target_group"].add(offer["target_group"].strip()[:100])
-        add_text(
-            "qualification",
-            f"{kind_label}: {offer.get('name') or ''}".strip(": "),
-            _text(
-                offer.get("name"),
-                offer.get("target_group"),
-                offer.get("description"),
-                offer.get("partners"),
-                kind_label,
-            ),
-        )
-        if offer.get("kind") == QualificationOffer.Kind.INTRODUCTION and offer.get("result_share"):
-            intro_results.append(Decimal(str(offer["result_share"])))
-    for row in data.get("upper_secondary") or []:
-        area = lookups.areas.get(row.get("programme_area") or "")
-        if area is not None:
-            facets["programme"].update({area.code, area.programme.code})
-            add_code(area.code)
-            add_code(area.programme.code)
-        flags = [label for key, (_value, label) in ADAPTATIONS.items() if row.get(key)]
-        facets["adaptation"].update(
-            value for key, (value, _label) in ADAPTATIONS.items() if row.get(key)
-        )
-        add_text(
-            "upper_secondary",
-            f"{row.get('level') or ''} {area.name if area else ''}".strip(),
-            _text(
-                area.name if area else "",
-                area.programme.name if area else "",
-                row.get("provider"),
-                row.get("description"),
-                ", ".join(flags),
-            ),
-        )
-    for row in data.get("cooperation") or []:
-        partners = row.get("partners") or []
-        facets["cooperation"].update(partners)
-        partner_names = ", ".join(lookups.municipalities.get(n, n) for n in partners)
-        add_text(
-            "cooperation",
-            row.get("area") or "Samarbeid",
-            _text(row.get("area"), partner_names, row.get("description")),
-        )
-    for row in data.get("labour") or []:
-        code = row.get("occupation") or ""
-        ancestors = [code[:n] for n in range(1, len(code) + 1)]
-        facets["occupation"].update(ancestors)
-        if row.get("competence_level"):
-            facets["competence_level"].add(row["competence_level"])
-        for ancestor in ancestors:
-            add_code(ancestor)
-        occupation_names = [lookups.occupations.get(c, "") for c in ancestors]
-        section = sections["labour"]
-        add_text(
-            "labour",
-            lookups.occupations.get(code, code) or "Arbeidskraftbehov",
-            _text(
-                *occupation_names,
-                display_value(section, "competence_level", row.get("competence_level"), "profile"),
-                row.get("description"),
-            ),
-        )
-    capacity_data = data.get("capacity") or {}
-    if capacity_data.get("wants_to_settle"):
-        facets["wants_to_settle"].add(capacity_data["wants_to_settle"])
+    for facet in facet_entries.values():
+        if facet.bulk is not None:
+            facets[facet.key].update(bulk[facet.key].get(source.key) or ())
+            continue
+        for row in source.rows(facet.section):
+            found = facet.values(row, source)
+            facets[facet.key].update(found)
+            if facet.searchable_codes:
+                terms["code"].update(fold(code).strip("-") for code in found)
+
+    for entry in dimensions.texts():
+        for row in source.rows(entry.section):
+            pieces = []
+            for part in entry.parts:
+                for piece in _pieces(part.get(row, source)):
+                    if piece not in pieces:
+                        pieces.append(piece)
+            if not pieces:
+                continue
+            label = entry.label(row, source)
+            for piece in pieces:
+                texts.append({"section": entry.section, "label": label, "text": piece})
+                analysed = analyse(piece)
+                terms["body"].update(analysed)
+                terms["pair"].update(pairs(analysed))
+
+    values = {}
+    for number in dimensions.numbers().values():
+        if number.bulk is not None:
+            values[number.key] = bulk[number.key].get(source.key)
+        else:
+            values[number.key] = number.value(source)
+    capacity = values.get("capacity")
+    result = values.get("result")
+    capacity_data = source.data.get("capacity") or {}
     minors = capacity_data.get("takes_unaccompanied_minors")
-    if minors is not None:
-        facets["takes_minors"].add("yes" if minors else "no")
-    facets["household_type"].update(capacity_data.get("household_types") or [])
-    capacity_section = sections["capacity"]
-    add_text(
-        "capacity",
-        "Kapasitet og vilje",
-        _text(
-            capacity_data.get("housing_situation"),
-            capacity_data.get("special_needs_capacity"),
-            capacity_data.get("capacity_comment"),
-            display_value(
-                capacity_section, "household_types", capacity_data.get("household_types"), "profile"
-            )
-            if capacity_data.get("household_types")
-            else "",
-        ),
-    )
-    result = max(intro_results) if intro_results else None
-    capacity = capacity_data.get("capacity")
     payload = {
         "municipality": {
             "number": municipality.number,
@@ -212,11 +192,11 @@ def build(
         "wants_to_settle": capacity_data.get("wants_to_settle") or None,
         "takes_minors": minors,
         "result": str(result) if result is not None else None,
-        "statistics": lookups.settlement(municipality, submission.round.year),
+        "statistics": source.lookups.settlement(municipality, submission.round.year),
         "texts": texts,
     }
     return DocumentData(
-        key=document_key(submission.round.year, municipality.number),
+        key=source.key,
         round_year=submission.round.year,
         municipality=municipality,
         submission=submission,
@@ -226,6 +206,11 @@ def build(
         payload=payload,
         terms={k: {t[:64] for t in v if t} for k, v in terms.items()},
         facets={k: v for k, v in facets.items() if v},
+        numbers={
+            key: float(value)
+            for key, value in values.items()
+            if value is not None and dimensions.numbers()[key].column is None
+        },
     )
 
 
@@ -236,7 +221,3 @@ def indexable_profiles():
         .select_related("round", "county", "municipality")
         .order_by("round__year", "municipality__number")
     )
-
-
-def latest_version(submission: Submission) -> Version | None:
-    return submission.versions.order_by("-number").first()

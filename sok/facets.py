@@ -10,44 +10,44 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 
 from portal.register.models import County, Municipality, Occupation, Programme, ProgrammeArea
-from skjema.models import LabourNeed, MunicipalityProfile, QualificationOffer, Status
-from skjema.models.submissions import SUBMITTED_STATES
 
-from .documents import DIMENSIONS
+from . import dimensions
 
-DIMENSION_LABELS = {
-    "county": _("Fylke"),
-    "status": _("Status"),
-    "wants_to_settle": _("Ønsker å bosette"),
-    "takes_minors": _("Tar imot enslige mindreårige"),
-    "offer_kind": _("Type kvalifiseringstilbud"),
-    "target_group": _("Målgruppe"),
-    "programme": _("Utdanningsprogram og programområde"),
-    "adaptation": _("Tilpasset videregående opplæring"),
-    "occupation": _("Yrke (STYRK-08)"),
-    "competence_level": _("Kompetansekrav i arbeidskraftbehovet"),
-    "household_type": _("Husholdningstype"),
-    "cooperation": _("Samarbeid med kommune"),
-}
-assert set(DIMENSION_LABELS) == set(DIMENSIONS)
 
-# Dimensions whose values are a fixed set of choices, in the order they are offered.
-CHOICES: dict[str, dict[str, str]] = {
-    "status": {value: label for value, label in Status.choices if value in SUBMITTED_STATES},
-    "wants_to_settle": dict(MunicipalityProfile.WantsToSettle.choices),
-    "takes_minors": {"yes": _("Ja"), "no": _("Nei")},
-    "offer_kind": dict(QualificationOffer.Kind.choices),
-    "household_type": dict(MunicipalityProfile.HouseholdType.choices),
-    "adaptation": {
-        "adults": _("Tilpasset voksne"),
-        "minority_language": _("Tilpasset minoritetsspråklige"),
-        "combination_class": _("Kombinasjonsklasse"),
-    },
-    "competence_level": dict(LabourNeed.CompetenceLevel.choices),
-}
+class _Labels(Mapping):
+    """Each registered dimension's label, read when asked (apps above sok add dimensions)."""
+
+    def __getitem__(self, key):
+        entry = dimensions.facets().get(key) or dimensions.numbers()[key]
+        return entry.label
+
+    def __iter__(self):
+        return iter(dimensions.facets())
+
+    def __len__(self):
+        return len(dimensions.facets())
+
+
+class _Choices(Mapping):
+    """The dimensions whose values are a fixed set of choices, in the order they are offered."""
+
+    def __getitem__(self, key):
+        facet = dimensions.facets()[key]
+        if facet.choices is None:
+            raise KeyError(key)
+        return dict(facet.choices())
+
+    def __iter__(self):
+        return (key for key, facet in dimensions.facets().items() if facet.choices is not None)
+
+    def __len__(self):
+        return sum(1 for _key in self)
+
+
+DIMENSION_LABELS = _Labels()
+CHOICES: Mapping[str, dict[str, str]] = _Choices()
 
 
 _choice_labels: dict[tuple[str, str], dict[str, str]] = {}
@@ -76,16 +76,31 @@ REGISTER_NAMES_KEY = "sok:register-names:v1"
 REGISTER_NAMES_SECONDS = 300
 
 
-def _load_register_names() -> dict[str, dict[str, str]]:
+def _programme_names() -> dict[str, str]:
     programmes = dict(Programme.objects.values_list("code", "name"))
     for code, level, name in ProgrammeArea.objects.values_list("code", "level", "name"):
         programmes[code] = f"{level} {name}"
-    return {
-        "county": dict(County.objects.values_list("number", "name")),
-        "cooperation": dict(Municipality.objects.values_list("number", "name")),
-        "occupation": dict(Occupation.objects.values_list("code", "name")),
-        "programme": programmes,
-    }
+    return programmes
+
+
+# Where a facet's labels come from when its values are register codes (``Facet.names``).
+REGISTER_LOADERS = {
+    "county": lambda: dict(County.objects.values_list("number", "name")),
+    "municipality": lambda: dict(Municipality.objects.values_list("number", "name")),
+    "occupation": lambda: dict(Occupation.objects.values_list("code", "name")),
+    "programme": _programme_names,
+}
+
+
+def _load_register_names() -> dict[str, dict[str, str]]:
+    loaded: dict[str, dict[str, str]] = {}
+    out = {}
+    for key, facet in dimensions.facets().items():
+        if facet.names:
+            if facet.names not in loaded:
+                loaded[facet.names] = REGISTER_LOADERS[facet.names]()
+            out[key] = loaded[facet.names]
+    return out
 
 
 def register_names() -> dict[str, dict[str, str]]:
@@ -107,7 +122,7 @@ def labels_for(values: Mapping[str, Iterable[str]]) -> dict[str, dict[str, str]]
         wanted = {str(v) for v in given if v}
         if dimension in CHOICES:
             found = choice_labels(dimension)
-        elif dimension in ("county", "cooperation", "occupation", "programme") and wanted:
+        elif dimensions.facets()[dimension].names and wanted:
             names = names or register_names()
             found = names[dimension]
         else:
@@ -126,7 +141,7 @@ def present(
     the filtered result has none); with ``all_choices``, so are the unselected fixed choices."""
     selected = selected or {}
     orders: dict[str, list[str]] = {}
-    for dimension in DIMENSIONS:
+    for dimension in dimensions.facets():
         order = [value for value, _count in facets.get(dimension, ())]
         if all_choices and dimension in CHOICES:
             order = list(CHOICES[dimension])

@@ -7,8 +7,7 @@ in Norwegian, so a bad link or a bad API call gets an answer and never an error 
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal
+import copy
 
 from django import forms
 from django.utils.text import format_lazy
@@ -16,113 +15,34 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.register.models import Municipality
 
+from . import dimensions
 from .analysis import MAX_QUERY_LENGTH, fold
-from .documents import DIMENSIONS
-from .facets import CHOICES, DIMENSION_LABELS, register_names
-from .query import MAX_PAGE_SIZE, SORTS, ProfileQuery
+from .facets import register_names
+from .fields import (
+    ChoiceListField,
+    PercentField,
+    TextField,
+    ValueListField,
+    without_control_characters,
+)
+from .query import MAX_PAGE_SIZE, ProfileQuery
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+__all__ = [
+    "ChoiceListField",
+    "PercentField",
+    "SearchForm",
+    "TextField",
+    "ValueListField",
+    "without_control_characters",
+]
+
 # Elasticsearch refuses to page deeper than this (index.max_result_window); so do we, on both.
 MAX_RESULT_WINDOW = 10_000
-MAX_VALUES_PER_FILTER = 50
 DEFAULT_PAGE_SIZE = 20
-MAX_INTEGER = 2_147_483_647
-
-SORT_CHOICES = [
-    ("relevance", _("Relevans")),
-    ("capacity", _("Kapasitet (størst først)")),
-    ("result", _("Resultat (høyest først)")),
-    ("name", _("Kommunenavn (A–Å)")),
-]
-assert [value for value, _label in SORT_CHOICES] == list(SORTS)
 
 
-def without_control_characters(text: str) -> str:
-    return _CONTROL.sub(" ", text)
-
-
-class TextField(forms.CharField):
-    """Free text: control characters become spaces (never an error), length is bounded."""
-
-    def to_python(self, value):
-        return super().to_python(without_control_characters(str(value or "")))
-
-
-class ValueListField(forms.Field):
-    """A filter that may repeat (``?county=03&county=40``): each value stripped, checked against
-    a pattern, duplicates and empty values dropped."""
-
-    widget = forms.SelectMultiple
-
-    def __init__(self, *, pattern: str, invalid: str, normalise=None, **kwargs):
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-        self.pattern = re.compile(pattern)
-        self.invalid = invalid
-        self.normalise = normalise
-
-    def to_python(self, value) -> list[str]:
-        if value in self.empty_values:
-            return []
-        if isinstance(value, str):
-            value = [value]
-        out: list[str] = []
-        for item in value:
-            item = without_control_characters(str(item)).strip()
-            if not item:
-                continue
-            if self.normalise:
-                item = self.normalise(item)
-            if not self.pattern.fullmatch(item):
-                raise forms.ValidationError(
-                    self.invalid, code="invalid", params={"value": item[:40]}
-                )
-            if item not in out:
-                out.append(item)
-        if len(out) > MAX_VALUES_PER_FILTER:
-            raise forms.ValidationError(
-                _("Du kan velge høyst %(max)d verdier her."),
-                code="too_many",
-                params={"max": MAX_VALUES_PER_FILTER},
-            )
-        return out
-
-
-class ChoiceListField(forms.MultipleChoiceField):
-    def __init__(self, dimension: str, **kwargs):
-        choices = list(CHOICES[dimension].items())
-        known = ", ".join(value for value, _label in choices)
-        super().__init__(
-            choices=choices,
-            required=False,
-            label=DIMENSION_LABELS[dimension],
-            error_messages={
-                "invalid_choice": format_lazy(
-                    "{}{}.", _("Ukjent verdi «%(value)s». Gyldige verdier: "), known
-                ),
-                "invalid_list": _("Oppgi en liste med verdier."),
-            },
-            **kwargs,
-        )
-
-    def to_python(self, value):
-        values = super().to_python(value)
-        return list(dict.fromkeys(v.strip() for v in values if v.strip()))
-
-
-class PercentField(forms.DecimalField):
-    """A share in per cent; «72,5», «72.5» and «72,5 %» are the same."""
-
-    def to_python(self, value):
-        if isinstance(value, str):
-            value = value.replace("%", "").replace(",", ".").replace("\u00a0", "").strip()
-        return super().to_python(value)
-
-
-def _municipality_code(value: str) -> str:
-    # «4003», or «4003 Skien» as the autocomplete offers it; a bare name is resolved in clean().
-    match = re.match(r"(\d{4})(?:\s|$)", value)
-    return match.group(1) if match else value
+def sort_choices() -> list[tuple[str, str]]:
+    return dimensions.registry.sorts()
 
 
 class SearchForm(forms.Form):
@@ -147,78 +67,10 @@ class SearchForm(forms.Form):
             _("Runden må være et årstall, for eksempel 2027."),
         ),
     )
-    county = ValueListField(
-        label=DIMENSION_LABELS["county"],
-        pattern=r"\d{2}",
-        invalid=_("Fylkesnummer må være to sifre, for eksempel «03» (fikk «%(value)s»)."),
-    )
-    programme = ValueListField(
-        label=DIMENSION_LABELS["programme"],
-        pattern=r"[A-Z0-9-]{2,10}",
-        normalise=str.upper,
-        invalid=_(
-            "Oppgi en kode for utdanningsprogram («HS») eller programområde («HSHSF1----») "
-            "(fikk «%(value)s»)."
-        ),
-    )
-    occupation = ValueListField(
-        label=DIMENSION_LABELS["occupation"],
-        pattern=r"\d{1,4}",
-        invalid=_("En STYRK-08-kode har ett til fire sifre, for eksempel «53» (fikk «%(value)s»)."),
-    )
-    offer_kind = ChoiceListField("offer_kind")
-    target_group = ValueListField(
-        label=DIMENSION_LABELS["target_group"],
-        pattern=r".{1,100}",
-        invalid=_("En målgruppe kan være høyst 100 tegn."),
-    )
-    wants_to_settle = ChoiceListField("wants_to_settle")
-    capacity_min = forms.IntegerField(
-        label=_("Kapasitet minst"),
-        required=False,
-        min_value=0,
-        max_value=MAX_INTEGER,
-        help_text=_("Antall personer kommunen kan bosette."),
-        error_messages={
-            "invalid": _("Kapasitet må være et helt tall, 0 eller mer."),
-            "min_value": _("Kapasitet må være et helt tall, 0 eller mer."),
-            "max_value": _("Kapasiteten er urimelig stor."),
-        },
-    )
-    takes_minors = ChoiceListField("takes_minors")
-    result_min = PercentField(
-        label=_("Resultat minst (%)"),
-        required=False,
-        min_value=Decimal(0),
-        max_value=Decimal(100),
-        help_text=_("Andel i arbeid eller utdanning etter introduksjonsprogrammet."),
-        error_messages={
-            "invalid": _("Resultat må være et tall mellom 0 og 100, for eksempel 60 eller 72,5."),
-            **dict.fromkeys(
-                ("min_value", "max_value", "max_digits"),
-                _("Resultat må være et tall mellom 0 og 100."),
-            ),
-        },
-    )
-    cooperation = ValueListField(
-        label=DIMENSION_LABELS["cooperation"],
-        pattern=r"\d{4}|[^\d].{0,99}",
-        normalise=_municipality_code,
-        invalid=_("Oppgi kommunen med nummer («4003») eller navn («Skien») (fikk «%(value)s»)."),
-    )
-    household_type = ChoiceListField("household_type")
-    adaptation = ChoiceListField("adaptation")
-    competence_level = ChoiceListField("competence_level")
-    status = ChoiceListField("status")
     sort = forms.ChoiceField(
         label=_("Sorter etter"),
-        choices=SORT_CHOICES,
+        choices=sort_choices,
         required=False,
-        error_messages={
-            "invalid_choice": format_lazy(
-                "{}{}.", _("Ukjent sortering «%(value)s». Gyldige verdier: "), ", ".join(SORTS)
-            )
-        },
     )
     page = forms.IntegerField(
         label=_("Side"),
@@ -240,7 +92,29 @@ class SearchForm(forms.Form):
         ),
     )
 
-    FILTERS = DIMENSIONS
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = copy.deepcopy(self.search_fields())
+
+    @classmethod
+    def search_fields(cls) -> dict[str, forms.Field]:
+        """Every parameter: the declared fields with one per registered facet and one minimum
+        per registered number, in order: text, round, filters, thresholds, sort, page. Read
+        from the registry when asked, so dimensions that apps register later are included."""
+        declared = cls.base_fields
+        fields = {name: declared[name] for name in ("q", "round")}
+        for key, facet in dimensions.facets().items():
+            fields[key] = facet.field()
+        for number in dimensions.numbers().values():
+            fields[number.parameter] = number.field()
+        sorts = [value for value, _label in sort_choices()]
+        declared["sort"].error_messages["invalid_choice"] = format_lazy(
+            "{}{}.", _("Ukjent sortering «%(value)s». Gyldige verdier: "), ", ".join(sorts)
+        )
+        declared["sort"].choices = sort_choices()
+        for name in ("sort", "page", "page_size"):
+            fields[name] = declared[name]
+        return fields
 
     def clean(self):
         cleaned = super().clean()
@@ -311,17 +185,21 @@ class SearchForm(forms.Form):
     # -- the query ----------------------------------------------------------------------------
 
     def selected_filters(self) -> dict[str, list[str]]:
-        return {d: list(self.cleaned_data.get(d) or []) for d in self.FILTERS}
+        return {d: list(self.cleaned_data.get(d) or []) for d in dimensions.facets()}
 
     def to_query(self, default_round: int | None = None) -> ProfileQuery:
         data = self.cleaned_data
         round_year = data.get("round")
+        minimums = {
+            number.key: data[number.parameter]
+            for number in dimensions.numbers().values()
+            if data.get(number.parameter) is not None
+        }
         return ProfileQuery(
             text=data.get("q") or "",
             round_year=round_year if round_year is not None else default_round,
             filters={k: v for k, v in self.selected_filters().items() if v},
-            capacity_min=data.get("capacity_min"),
-            result_min=data.get("result_min"),
+            minimums=minimums,
             sort=data.get("sort") or "relevance",
             page=data.get("page") or 1,
             page_size=data.get("page_size") or DEFAULT_PAGE_SIZE,

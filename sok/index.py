@@ -5,84 +5,49 @@ told afterwards (``sok.sync``), from a pending list written in the same transact
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 
 from skjema.models import MunicipalityProfile
 from skjema.models.submissions import SUBMITTED_STATES
 
-from .documents import DocumentData, _Lookups, build, document_key, indexable_profiles
-from .models import PendingIndexUpdate, SearchDocument, SearchFacet, SearchTerm
+from . import backends
+from .backends.base import SearchUnavailable
+from .documents import _Lookups, document_key
+from .models import PendingIndexUpdate, SearchDocument
+from .store import (
+    ROUNDS_KEY,
+    ROUNDS_SECONDS,
+    available_rounds,
+    build_documents,
+    forget_rounds,
+    newest_round,
+    rebuild_database_index,
+    write_documents,
+)
+
+__all__ = [
+    "ROUNDS_KEY",
+    "ROUNDS_SECONDS",
+    "available_rounds",
+    "forget_rounds",
+    "mark_stale",
+    "newest_round",
+    "push_all_pending",
+    "push_pending",
+    "rebuild_database_index",
+    "refresh_profile",
+    "refresh_statistics",
+]
 
 log = logging.getLogger(__name__)
-
-# The rounds that have profiles change when a round gets its first or loses its last one.
-# Cached for as long as the freshness promise allows (a profile is searchable within two
-# seconds), and dropped at once in this process whenever the index is written.
-ROUNDS_KEY = "sok:rounds:v1"
-ROUNDS_SECONDS = 2
-
-
-def available_rounds() -> list[int]:
-    """Rounds that have searchable profiles, newest first (at most one query)."""
-    rounds = cache.get(ROUNDS_KEY)
-    if rounds is None:
-        rounds = list(
-            SearchDocument.objects.order_by("-round_year")
-            .values_list("round_year", flat=True)
-            .distinct()
-        )
-        cache.set(ROUNDS_KEY, rounds, ROUNDS_SECONDS)
-    return rounds
-
-
-def forget_rounds() -> None:
-    cache.delete(ROUNDS_KEY)
-
-
-def newest_round() -> int | None:
-    """The newest round with searchable profiles."""
-    rounds = available_rounds()
-    return rounds[0] if rounds else None
 
 
 def _mirror_enabled() -> bool:
     return settings.SOK_BACKEND == "elasticsearch"
-
-
-def _write(doc: DocumentData) -> SearchDocument:
-    document, _ = SearchDocument.objects.update_or_create(
-        key=doc.key,
-        defaults={
-            "round_year": doc.round_year,
-            "municipality": doc.municipality,
-            "county": doc.submission.county,
-            "submission_id": doc.submission.pk,
-            "version_number": doc.version.number,
-            "status": doc.submission.status,
-            "sort_name": doc.payload["municipality"]["name"].lower(),
-            "capacity": doc.capacity,
-            "result": doc.result,
-            "last_change": doc.version.created_at,
-            "payload": doc.payload,
-        },
-    )
-    document.terms.all().delete()
-    document.facets.all().delete()
-    SearchTerm.objects.bulk_create(
-        SearchTerm(document=document, field=field_name, term=term)
-        for field_name, terms in doc.terms.items()
-        for term in sorted(terms)
-    )
-    SearchFacet.objects.bulk_create(
-        SearchFacet(document=document, dimension=dimension, value=value[:100])
-        for dimension, values in doc.facets.items()
-        for value in sorted(values)
-    )
-    return document
 
 
 def _mark_pending(keys) -> None:
@@ -93,6 +58,13 @@ def _mark_pending(keys) -> None:
             PendingIndexUpdate.objects.get_or_create(key=key)
 
 
+def _after_write(keys: list[str]) -> None:
+    _mark_pending(keys)
+    forget_rounds()
+    transaction.on_commit(forget_rounds)
+    transaction.on_commit(lambda: push_pending(keys))
+
+
 @transaction.atomic
 def refresh_profile(profile: MunicipalityProfile, lookups=None) -> str:
     """Index the profile's latest submitted version, or remove it if it has none. Returns the
@@ -101,38 +73,44 @@ def refresh_profile(profile: MunicipalityProfile, lookups=None) -> str:
         pk=profile.pk
     )
     key = document_key(profile.round.year, profile.municipality.number)
-    version = profile.versions.order_by("-number").first()
-    if profile.status in SUBMITTED_STATES and version is not None:
-        _write(build(profile, version, lookups))
+    docs = build_documents([profile], lookups) if profile.status in SUBMITTED_STATES else []
+    if docs:
+        write_documents(docs)
     else:
         SearchDocument.objects.filter(key=key).delete()
-    _mark_pending([key])
-    forget_rounds()
-    transaction.on_commit(forget_rounds)
-    transaction.on_commit(lambda: push_pending([key]))
+    _after_write([key])
     return key
 
 
-def rebuild_database_index(progress=None) -> int:
-    """Rebuild every document from the versions. Each document is replaced in its own small
-    transaction, so searching keeps working during a rebuild."""
+@transaction.atomic
+def mark_stale(*, round_year: int | None = None, municipalities: Iterable[str] | None = None):
+    """Rebuild the documents of these municipalities (numbers) in this round (or every round),
+    in the caller's transaction: for apps above sok whose registered extractors read data that
+    has changed (placement's remaining capacity, say). The documents are written with the
+    caller's data and go to Elasticsearch after commit through the pending list, so nothing
+    is lost if the engine is down. ``municipalities=None`` means all. Returns the keys."""
+    profiles = MunicipalityProfile.objects.select_related("round", "county", "municipality")
+    existing = SearchDocument.objects.all()
+    if round_year is not None:
+        profiles = profiles.filter(round__year=round_year)
+        existing = existing.filter(round_year=round_year)
+    if municipalities is not None:
+        numbers = sorted({str(n) for n in municipalities})
+        profiles = profiles.filter(municipality__number__in=numbers)
+        existing = existing.filter(municipality__number__in=numbers)
+    keys = set(existing.values_list("key", flat=True))
     lookups = _Lookups()
-    keys = []
-    profiles = list(indexable_profiles())
-    for profile in profiles:
-        version = profile.versions.order_by("-number").first()
-        if version is None:
-            continue
-        with transaction.atomic():
-            keys.append(_write(build(profile, version, lookups)).key)
-        if progress:
-            progress(1)
-    stale = SearchDocument.objects.exclude(key__in=keys)
-    with transaction.atomic():
-        stale.delete()
-    forget_rounds()
-    _analyse_tables()
-    return len(keys)
+    written: list[str] = []
+    indexable = list(profiles.filter(status__in=SUBMITTED_STATES).order_by("pk"))
+    for start in range(0, len(indexable), 200):
+        written += write_documents(build_documents(indexable[start : start + 200], lookups))
+    gone = keys - set(written)
+    if gone:
+        SearchDocument.objects.filter(key__in=gone).delete()
+    changed = sorted(keys | set(written))
+    if changed:
+        _after_write(changed)
+    return changed
 
 
 def refresh_statistics() -> list[str]:
@@ -163,25 +141,12 @@ def push_all_pending() -> int:
     return sent
 
 
-def _analyse_tables() -> None:
-    """Refresh the planner's statistics after a bulk rebuild: without them PostgreSQL picks
-    slow plans for filtered searches on a freshly filled index (3–5× in the benchmark)."""
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        for model in (SearchDocument, SearchTerm, SearchFacet):
-            cursor.execute(f'ANALYZE "{model._meta.db_table}"')
-
-
 def push_pending(keys=None) -> int:
     """Send pending documents to Elasticsearch. A document stays pending, with the reason, if
     the engine cannot be reached or refuses it (a mapping older than the code, say: run
     ``sok_reindex``). Returns how many were sent."""
     if not _mirror_enabled():
         return 0
-    from .backends import get_backend
-    from .backends.base import SearchUnavailable
-
     pending = PendingIndexUpdate.objects.order_by("attempts", "pk")
     if keys is not None:
         pending = pending.filter(key__in=keys)
@@ -190,7 +155,7 @@ def push_pending(keys=None) -> int:
     if not batch:
         return 0
     try:
-        refused = get_backend().index_documents(batch)
+        refused = backends.get_backend().index_documents(batch)
     except SearchUnavailable as exc:
         refused = dict.fromkeys(batch, str(exc)[:255])
     for update in PendingIndexUpdate.objects.filter(key__in=list(refused)):

@@ -23,6 +23,8 @@ class SearchDocument(models.Model):
     last_change = models.DateTimeField()
     # What a hit shows and what highlights are cut from (the same for both backends).
     payload = models.JSONField()
+    # Numbers registered by apps above sok (``sok.dimensions.Number`` without a column).
+    numbers = models.JSONField(default=dict, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -39,6 +41,7 @@ class SearchTerm(models.Model):
         NAME = "name", _("navn")
         BODY = "body", _("tekst")
         CODE = "code", _("kode")
+        PAIR = "pair", _("ordpar")
 
     document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="terms")
     field = models.CharField(max_length=4, choices=Field.choices)

@@ -19,8 +19,9 @@ from wagtail.models import Page
 
 from portal.content.models import ContentPageQuerySet
 
+from . import dimensions
 from .analysis import tokens
-from .facets import DIMENSION_LABELS, FacetValue, choice_labels, present
+from .facets import FacetValue, choice_labels, present
 from .forms import SearchForm
 from .index import available_rounds
 from .query import SearchResult
@@ -32,24 +33,6 @@ DEGRADED_NOTICE = _(
     "Søkemotoren er midlertidig utilgjengelig. Resultatene kommer fra reservesøket i databasen "
     "og kan være litt eldre."
 )
-
-# How each filter is offered: a list of checkboxes, or a select (with a field for a code) for
-# the dimensions that can have hundreds of values.
-CHECKBOXES = (
-    "county",
-    "status",
-    "wants_to_settle",
-    "takes_minors",
-    "offer_kind",
-    "adaptation",
-    "competence_level",
-)
-CHECKBOXES_MORE = ("household_type", "target_group")
-SELECTS = {
-    "programme": _("Eller skriv en kode (f.eks. «HS» eller «HSHSF1----»)"),
-    "occupation": _("Eller skriv en STYRK-08-kode (f.eks. «53» eller «5321»)"),
-    "cooperation": _("Eller skriv kommunenavn eller kommunenummer"),
-}
 
 
 @dataclass
@@ -103,28 +86,44 @@ def _shown_hits(result: SearchResult) -> list[ShownHit]:
     return shown
 
 
+def _offered() -> list[dimensions.Facet]:
+    """The facets the page offers, in its order: checkboxes, selects, then the long lists."""
+    order = {"checkbox": 0, "select": 1, "checkbox_more": 2}
+    offered = [f for f in dimensions.facets().values() if f.widget in order]
+    return sorted(offered, key=lambda f: order[f.widget])  # stable: registry order within
+
+
 def _filter_groups(facets: dict[str, list[FacetValue]], form: SearchForm) -> list[FilterGroup]:
     groups = []
-    for name in (*CHECKBOXES, *SELECTS, *CHECKBOXES_MORE):
+    for facet in _offered():
+        name = facet.key
         options = facets[name]
         if name == "target_group":  # free text: the most frequent, and the chosen ones
             chosen = [o for o in options if o.selected]
             options = chosen + [o for o in options if not o.selected][:MAX_TARGET_GROUPS]
         elif name == "cooperation":
             options = sorted(options, key=lambda o: o.label)
-        elif name in SELECTS:
+        elif facet.widget == "select":
             options = sorted(options, key=lambda o: o.value)  # codes: a group before its members
         groups.append(
             FilterGroup(
                 name=name,
-                legend=str(DIMENSION_LABELS[name]),
-                kind="select" if name in SELECTS else "checkbox",
+                legend=str(facet.label),
+                kind="select" if facet.widget == "select" else "checkbox",
                 options=options,
-                code_label=str(SELECTS.get(name, "")),
+                code_label=str(facet.code_hint),
                 errors=[str(e) for e in form.errors.get(name, ())],
             )
         )
     return groups
+
+
+def _thresholds(form: SearchForm) -> list[dict]:
+    """The numbers' minimum fields, as the page shows them (integers as number inputs)."""
+    return [
+        {"field": form[number.parameter], "decimal": number.decimal}
+        for number in dimensions.numbers().values()
+    ]
 
 
 @dataclass
@@ -182,17 +181,24 @@ _ERROR_TARGETS = {
     "q": "#id_q",
     "round": "#id_round",
     "sort": "#id_sort",
-    "capacity_min": "#id_capacity_min",
-    "result_min": "#id_result_min",
     "page": "#treff",
     "page_size": "#treff",
 }
 
 
+def _number_parameters() -> set[str]:
+    return {number.parameter for number in dimensions.numbers().values()}
+
+
 def _error_entries(form: SearchForm) -> list[dict]:
     entries = []
     for name, errors in form.errors.items():
-        href = _ERROR_TARGETS.get(name, f"#filter-{name}" if name in form.fields else "#sok-skjema")
+        if name in _number_parameters():
+            href = f"#id_{name}"
+        else:
+            href = _ERROR_TARGETS.get(
+                name, f"#filter-{name}" if name in form.fields else "#sok-skjema"
+            )
         label = form.fields[name].label if name in form.fields else ""
         for error in errors:
             entries.append({"href": href, "message": f"{label}: {error}" if label else error})
@@ -212,6 +218,7 @@ def search(request):
         result = search_profiles(query)
         facets = present(result.facets, form.selected_filters(), all_choices=True)
         context.update(
+            thresholds=_thresholds(form),
             query=query,
             result=result,
             hits=_shown_hits(result),
@@ -224,6 +231,7 @@ def search(request):
         # Keep what was valid (cleaned_data holds the fields that passed) and say what was not.
         facets = present({}, form.selected_filters(), all_choices=True)
         context["groups"] = _filter_groups(facets, form)
+        context["thresholds"] = _thresholds(form)
         context["error_entries"] = _error_entries(form)
         selected_round = form.cleaned_data.get("round") or (rounds[0] if rounds else None)
         selected_sort = form.cleaned_data.get("sort") or "relevance"

@@ -10,9 +10,19 @@ from collections.abc import Iterable
 from django.db import connection
 from django.db.models import Count, Q
 
-from ..highlight import take_highlights
+from .. import dimensions
+from ..highlight import explain
 from ..models import SearchDocument, SearchFacet, SearchTerm
-from ..query import Hit, ProfileQuery, SearchResult, score_terms
+from ..query import (
+    FILTER_WEIGHT,
+    PREFIX_FIELDS,
+    Hit,
+    ProfileQuery,
+    SearchResult,
+    score_terms,
+    slot_score,
+)
+from ..store import rebuild_database_index
 from .base import BackendStatus, SearchBackend
 
 
@@ -29,21 +39,32 @@ def filtered_documents(query: ProfileQuery, *, skip: Iterable[str] = ()):
                     "document_id"
                 )
             )
-    if query.capacity_min is not None:
-        docs = docs.filter(capacity__gte=query.capacity_min)
-    if query.result_min is not None:
-        docs = docs.filter(result__gte=query.result_min)
+    registered = dimensions.numbers()
+    for key, minimum in sorted(query.minimums.items()):
+        column = registered[key].column
+        if column:
+            docs = docs.filter(**{f"{column}__gte": minimum})
+        else:
+            docs = docs.filter(**{f"numbers__{key}__gte": float(minimum)})
     return docs
+
+
+def _all(slots, terms) -> bool:
+    return all(slot_score(slot, terms) for slot in slots)
+
+
+def _number(row: dict, key: str):
+    column = dimensions.numbers()[key].column
+    return row[column] if column else (row["numbers"] or {}).get(key)
 
 
 def _order_key(query: ProfileQuery, score: float, row: dict):
     name_key = (row["sort_name"], row["key"])
-    if query.sort == "capacity":
-        return (row["capacity"] is None, -(row["capacity"] or 0), *name_key)
-    if query.sort == "result":
-        return (row["result"] is None, -(row["result"] or 0), *name_key)
     if query.sort == "name":
         return name_key
+    if query.sort in dimensions.numbers():
+        value = _number(row, query.sort)
+        return (value is None, -(value or 0), *name_key)
     return (-score, *name_key)
 
 
@@ -64,25 +85,50 @@ class DatabaseBackend(SearchBackend):
         chosen = sorted(dimension for dimension, values in query.filters.items() if values)
         docs = filtered_documents(query)
         rows = {
-            row["id"]: row for row in docs.values("id", "key", "sort_name", "capacity", "result")
+            row["id"]: row
+            for row in docs.values("id", "key", "sort_name", "capacity", "result", "numbers")
         }
         scores: dict[int, float] = {}
+        slot_hits: dict[int, int] = {}
+        doc_terms: dict = {}
+        partial = False
         if slots:
             # With chosen facet values, the text is matched on every document of the other
             # filters too: each chosen dimension's facet counts what its other values would give.
             scope = filtered_documents(query, skip=chosen) if chosen else docs
-            scores = self._scores(slots, scope)
+            doc_terms = self._terms(slots, scope)
+            full = {pk: terms for pk, terms in doc_terms.items() if _all(slots, terms)}
+            if not any(pk in rows for pk in full) and len(slots) > 1:
+                partial = True
+            for pk, terms in (doc_terms if partial else full).items():
+                scores[pk], slot_hits[pk] = score_terms(slots, terms, partial=partial)
             matched = [pk for pk in rows if pk in scores]
         else:
             matched = list(rows)
+        bonus = self._filter_bonus(query, matched) if chosen else {}
+        for pk, extra in bonus.items():
+            scores[pk] = scores.get(pk, 0.0) + extra
         matched.sort(key=lambda pk: _order_key(query, scores.get(pk, 0.0), rows[pk]))
         page_ids = matched[query.offset : query.offset + query.page_size]
         payloads = dict(SearchDocument.objects.filter(pk__in=page_ids).values_list("id", "payload"))
         page = [payloads[pk] for pk in page_ids]
-        hits = [
-            Hit(key=rows[pk]["key"], score=scores.get(pk, 0.0), payload=payload, highlights=found)
-            for pk, payload, found in zip(page_ids, page, take_highlights(page, slots), strict=True)
-        ]
+        satisfied = self._satisfied(query, page_ids) if chosen else {}
+        hits = []
+        for pk, payload, found in zip(page_ids, page, explain(page, slots), strict=True):
+            terms = doc_terms.get(pk, {}) if slots else {}
+            words = [slot.text for slot in slots if slot_score(slot, terms)]
+            hits.append(
+                Hit(
+                    key=rows[pk]["key"],
+                    score=scores.get(pk, 0.0),
+                    payload=payload,
+                    highlights=found,
+                    numbers=rows[pk]["numbers"] or {},
+                    matched_all_terms=not partial,
+                    matched_terms=words,
+                    filters=satisfied.get(pk, {}),
+                )
+            )
         facets = self._facets(matched if slots else docs)
         for dimension in chosen:
             others = filtered_documents(query, skip=[dimension])
@@ -91,16 +137,26 @@ class DatabaseBackend(SearchBackend):
             facets.pop(dimension, None)
             facets.update(self._facets(others, dimension=dimension))
         elapsed = (time.perf_counter() - started) * 1000
-        return SearchResult(len(matched), hits, facets, self.name, engine_ms=elapsed)
+        return SearchResult(
+            0 if partial else len(matched),
+            hits,
+            facets,
+            self.name,
+            engine_ms=elapsed,
+            partial=partial,
+            partial_count=len(matched) if partial else 0,
+        )
 
     @staticmethod
-    def _scores(slots, docs) -> dict[int, float]:
-        """The relevance of every document in ``docs`` that matches the text (score > 0)."""
-        exact = {t for slot in slots for t in slot.terms}
+    def _terms(slots, docs) -> dict[int, dict[str, set[str]]]:
+        """The terms that matter to these slots, per document of ``docs`` that has any."""
+        exact = {t for slot in slots for t in slot.terms} | {
+            p for slot in slots for p in slot.pair_terms
+        }
         prefixes = {p for slot in slots for p in slot.prefixes}
         condition = Q(term__in=exact)
         for prefix in prefixes:
-            condition |= Q(term__startswith=prefix)
+            condition |= Q(term__startswith=prefix, field__in=PREFIX_FIELDS)
         doc_terms: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
         for document_id, field_name, term in (
             SearchTerm.objects.filter(condition, document__in=docs)
@@ -108,12 +164,40 @@ class DatabaseBackend(SearchBackend):
             .iterator()
         ):
             doc_terms[document_id][field_name].add(term)
-        scores = {}
-        for document_id, terms in doc_terms.items():
-            score = score_terms(slots, terms)
-            if score > 0:
-                scores[document_id] = score
-        return scores
+        return doc_terms
+
+    @staticmethod
+    def _filter_bonus(query: ProfileQuery, ids) -> dict[int, float]:
+        """FILTER_WEIGHT for each chosen filter value a document has."""
+        condition = Q()
+        for dimension, values in query.filters.items():
+            if values:
+                condition |= Q(dimension=dimension, value__in=values)
+        bonus: dict[int, float] = defaultdict(float)
+        for document_id, n in (
+            SearchFacet.objects.filter(condition, document_id__in=ids)
+            .values("document_id")
+            .annotate(n=Count("id"))
+            .values_list("document_id", "n")
+        ):
+            bonus[document_id] = n * FILTER_WEIGHT
+        return bonus
+
+    @staticmethod
+    def _satisfied(query: ProfileQuery, ids) -> dict[int, dict[str, list[str]]]:
+        """The chosen filter values each of these documents has."""
+        condition = Q()
+        for dimension, values in query.filters.items():
+            if values:
+                condition |= Q(dimension=dimension, value__in=values)
+        out: dict[int, dict[str, list[str]]] = defaultdict(dict)
+        for document_id, dimension, value in (
+            SearchFacet.objects.filter(condition, document_id__in=ids)
+            .order_by("dimension", "value")
+            .values_list("document_id", "dimension", "value")
+        ):
+            out[document_id].setdefault(dimension, []).append(value)
+        return out
 
     def _facets(self, documents, dimension: str | None = None) -> dict[str, list[tuple[str, int]]]:
         if isinstance(documents, list):
@@ -136,6 +220,4 @@ class DatabaseBackend(SearchBackend):
         return {}
 
     def rebuild(self, progress=None) -> int:
-        from ..index import rebuild_database_index
-
         return rebuild_database_index(progress)

@@ -16,10 +16,20 @@ from elasticsearch import Elasticsearch, helpers
 from elasticsearch import exceptions as es_exceptions
 from elasticsearch.dsl import Q, Search
 
-from ..documents import DIMENSIONS
-from ..highlight import take_highlights
+from .. import dimensions
+from ..highlight import explain
 from ..models import SearchDocument
-from ..query import FIELD_WEIGHTS, PREFIX_FACTOR, Hit, ProfileQuery, SearchResult
+from ..query import (
+    FIELD_WEIGHTS,
+    FILTER_WEIGHT,
+    PAIR_WEIGHT,
+    PREFIX_FACTOR,
+    PREFIX_FIELDS,
+    SLOT_BONUS,
+    Hit,
+    ProfileQuery,
+    SearchResult,
+)
 from .base import BackendStatus, SearchBackend, SearchUnavailable
 
 # Errors that mean "the engine cannot answer now": keep pending, fall back, say so.
@@ -30,21 +40,37 @@ UNAVAILABLE = (
     OSError,
 )
 
-MAPPING = {
-    "dynamic": "strict",
-    "properties": {
-        "key": {"type": "keyword"},
-        "round_year": {"type": "integer"},
-        "sort_name": {"type": "keyword"},
-        "capacity": {"type": "integer"},
-        "result": {"type": "float"},
-        "name_terms": {"type": "text", "analyzer": "whitespace", "norms": False},
-        "body_terms": {"type": "text", "analyzer": "whitespace", "norms": False},
-        "code_terms": {"type": "text", "analyzer": "whitespace", "norms": False},
-        **{f"f_{dimension}": {"type": "keyword"} for dimension in DIMENSIONS},
-        "payload": {"type": "object", "enabled": False},
-    },
-}
+
+def number_field(key: str) -> str:
+    """Where a number of the registry lives in a document."""
+    return dimensions.numbers()[key].column or f"n_{key}"
+
+
+def mapping() -> dict:
+    """The index mapping, from the registry (apps above sok add facets and numbers)."""
+    return {
+        "dynamic": "strict",
+        "properties": {
+            "key": {"type": "keyword"},
+            "round_year": {"type": "integer"},
+            "sort_name": {"type": "keyword"},
+            "capacity": {"type": "integer"},
+            "result": {"type": "float"},
+            "name_terms": {"type": "text", "analyzer": "whitespace", "norms": False},
+            "body_terms": {"type": "text", "analyzer": "whitespace", "norms": False},
+            "code_terms": {"type": "text", "analyzer": "whitespace", "norms": False},
+            "pair_terms": {"type": "text", "analyzer": "whitespace", "norms": False},
+            **{f"f_{dimension}": {"type": "keyword"} for dimension in dimensions.facets()},
+            **{
+                f"n_{key}": {"type": "double"}
+                for key, number in dimensions.numbers().items()
+                if not number.column
+            },
+            "payload": {"type": "object", "enabled": False},
+        },
+    }
+
+
 SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
 
 
@@ -88,10 +114,13 @@ class ElasticsearchBackend(SearchBackend):
             "result": float(document.result) if document.result is not None else None,
             "payload": document.payload,
         }
-        for field_name in FIELD_WEIGHTS:
+        for field_name in (*FIELD_WEIGHTS, "pair"):
             source[f"{field_name}_terms"] = " ".join(sorted(terms.get(field_name, ())))
-        for dimension in DIMENSIONS:
+        for dimension in dimensions.facets():
             source[f"f_{dimension}"] = sorted(facets.get(dimension, ()))
+        for key, number in dimensions.numbers().items():
+            if not number.column:
+                source[f"n_{key}"] = (document.numbers or {}).get(key)
         return source
 
     def _actions(self, documents, index: str):
@@ -124,7 +153,7 @@ class ElasticsearchBackend(SearchBackend):
             return next(iter(aliases))
         except es_exceptions.NotFoundError:
             index = self._new_index_name()
-            self.client.indices.create(index=index, mappings=MAPPING, settings=SETTINGS)
+            self.client.indices.create(index=index, mappings=mapping(), settings=SETTINGS)
             self.client.indices.put_alias(index=index, name=self.alias)
             return index
         except UNAVAILABLE as exc:
@@ -166,7 +195,7 @@ class ElasticsearchBackend(SearchBackend):
         new_index = self._new_index_name()
         try:
             self.client.indices.create(
-                index=new_index, mappings=MAPPING, settings={**SETTINGS, "refresh_interval": "-1"}
+                index=new_index, mappings=mapping(), settings={**SETTINGS, "refresh_interval": "-1"}
             )
             count = 0
             queryset = SearchDocument.objects.order_by("pk")
@@ -206,15 +235,38 @@ class ElasticsearchBackend(SearchBackend):
 
     # -- search ---------------------------------------------------------------------------
 
-    def _search(self, query: ProfileQuery, slots) -> Search:
+    @staticmethod
+    def _slot(slot) -> tuple[list, Q]:
+        """The scoring clauses of one slot (mirroring ``sok.query.slot_score``) and the filter
+        that says whether a document has the slot at all."""
+        clauses = []
+        for field_name, weight in FIELD_WEIGHTS.items():
+            path = f"{field_name}_terms"
+            if slot.terms:
+                exact = Q("bool", should=[Q("term", **{path: t}) for t in slot.terms])
+                clauses.append(Q("constant_score", filter=exact, boost=weight))
+            if field_name in PREFIX_FIELDS and slot.prefixes:
+                prefix = Q("bool", should=[Q("prefix", **{path: p}) for p in slot.prefixes])
+                clauses.append(Q("constant_score", filter=prefix, boost=weight * PREFIX_FACTOR))
+        if slot.phrases:
+            phrase = Q(
+                "bool",
+                should=[
+                    Q("bool", filter=[Q("term", pair_terms=p) for p in phrase])
+                    for phrase in slot.phrases
+                ],
+            )
+            clauses.append(Q("constant_score", filter=phrase, boost=PAIR_WEIGHT))
+        has = Q("bool", should=[clause.filter for clause in clauses])
+        return clauses, has
+
+    def _search(self, query: ProfileQuery, slots, *, partial: bool = False) -> Search:
         search = Search(using=self.client, index=self.alias)
         filters = []
         if query.round_year is not None:
             filters.append(Q("term", round_year=query.round_year))
-        if query.capacity_min is not None:
-            filters.append(Q("range", capacity={"gte": query.capacity_min}))
-        if query.result_min is not None:
-            filters.append(Q("range", result={"gte": float(query.result_min)}))
+        for key, minimum in sorted(query.minimums.items()):
+            filters.append(Q("range", **{number_field(key): {"gte": float(minimum)}}))
         # Chosen facet values filter the hits after the query (post_filter), so that each
         # dimension's facet can count what the other filters let through.
         chosen = {
@@ -222,38 +274,51 @@ class ElasticsearchBackend(SearchBackend):
             for dimension, values in sorted(query.filters.items())
             if values
         }
-        should = []
-        for slot in slots:
-            for field_name, weight in FIELD_WEIGHTS.items():
-                field_path = f"{field_name}_terms"
-                exact = Q("bool", should=[Q("term", **{field_path: t}) for t in slot.terms])
-                should.append(Q("constant_score", filter=exact, boost=weight))
-                if slot.prefixes:
-                    prefix = Q(
-                        "bool", should=[Q("prefix", **{field_path: p}) for p in slot.prefixes]
-                    )
-                    should.append(Q("constant_score", filter=prefix, boost=weight * PREFIX_FACTOR))
-        if should:
-            search = search.query(Q("bool", filter=filters, should=should, minimum_should_match=1))
+        bonus = [
+            Q("constant_score", filter=Q("term", **{f"f_{dimension}": value}), boost=FILTER_WEIGHT)
+            for dimension, values in sorted(query.filters.items())
+            for value in values
+        ]
+        must, should = [], []
+        for index, slot in enumerate(slots):
+            clauses, has = self._slot(slot)
+            if partial:
+                clauses = [*clauses, Q("constant_score", filter=has, boost=SLOT_BONUS)]
+            named = Q("bool", should=clauses, minimum_should_match=1, _name=f"s{index}")
+            (should if partial else must).append(named)
+        if partial:
+            text = Q("bool", should=should, minimum_should_match=1)
+            search = search.query(Q("bool", filter=filters, must=[text], should=bonus))
         else:
-            search = search.query(Q("bool", filter=filters))
+            search = search.query(
+                Q("bool", filter=filters, must=must, should=bonus, minimum_should_match=0)
+            )
         if chosen:
             search = search.post_filter(Q("bool", filter=list(chosen.values())))
-        for dimension in DIMENSIONS:
+        for dimension in dimensions.facets():
             others = [clause for name, clause in chosen.items() if name != dimension]
             search.aggs.bucket(dimension, "filter", Q("bool", filter=others)).bucket(
                 "values", "terms", field=f"f_{dimension}", size=2000
             )
         name = [{"sort_name": "asc"}, {"key": "asc"}]
-        sorts = {
-            "capacity": [{"capacity": {"order": "desc", "missing": "_last"}}, *name],
-            "result": [{"result": {"order": "desc", "missing": "_last"}}, *name],
-            "name": name,
-            "relevance": [{"_score": "desc"}, *name] if slots else name,
-        }
-        search = search.sort(*sorts[query.sort])
+        if query.sort == "name":
+            order = name
+        elif query.sort in dimensions.numbers():
+            field_name = number_field(query.sort)
+            order = [{field_name: {"order": "desc", "missing": "_last"}}, *name]
+        else:
+            order = [{"_score": "desc"}, *name] if (slots or bonus) else name
+        search = search.sort(*order)
         search = search.extra(track_total_hits=True, track_scores=True)
         return search[query.offset : query.offset + query.page_size]
+
+    def _send(self, search: Search) -> dict:
+        try:
+            return self.client.search(index=self.alias, body=search.to_dict()).body
+        except UNAVAILABLE as exc:
+            raise SearchUnavailable(str(exc)) from exc
+        except es_exceptions.NotFoundError as exc:
+            raise SearchUnavailable("indeksen finnes ikke ennå") from exc
 
     def search(self, query: ProfileQuery) -> SearchResult:
         slots = query.slots()
@@ -261,40 +326,67 @@ class ElasticsearchBackend(SearchBackend):
         # when there is text to highlight. The body is built with the DSL but sent by the plain
         # client: wrapping every hit and bucket in the DSL's attribute objects cost more than
         # the search itself.
-        search = self._search(query, slots).source(
-            includes=["key", "payload"], excludes=[] if slots else ["payload.texts"]
+        registered = [f"n_{k}" for k, n in dimensions.numbers().items() if not n.column]
+        chosen = [f"f_{d}" for d, values in sorted(query.filters.items()) if values]
+        includes = ["key", "payload", *registered, *chosen]
+        excludes = [] if slots else ["payload.texts"]
+        response = self._send(
+            self._search(query, slots).source(includes=includes, excludes=excludes)
         )
-        try:
-            response = self.client.search(index=self.alias, body=search.to_dict()).body
-        except UNAVAILABLE as exc:
-            raise SearchUnavailable(str(exc)) from exc
-        except es_exceptions.NotFoundError as exc:
-            raise SearchUnavailable("indeksen finnes ikke ennå") from exc
+        partial = False
+        took = float(response["took"])
+        if slots and len(slots) > 1 and not response["hits"]["total"]["value"]:
+            partial = True
+            response = self._send(
+                self._search(query, slots, partial=True).source(
+                    includes=includes, excludes=excludes
+                )
+            )
+            took += float(response["took"])
         found = response.get("hits", {}).get("hits", [])
         payloads = [hit["_source"]["payload"] for hit in found]
-        hits = [
-            Hit(
-                key=hit["_source"]["key"],
-                score=float(hit.get("_score") or 0.0) if slots else 0.0,
-                payload=payload,
-                highlights=highlighted,
+        hits = []
+        for hit, payload, highlighted in zip(
+            found, payloads, explain(payloads, slots), strict=True
+        ):
+            source = hit["_source"]
+            named = set(hit.get("matched_queries") or ())
+            wanted = {d: set(query.filters[d[2:]]) for d in chosen}
+            hits.append(
+                Hit(
+                    key=source["key"],
+                    score=float(hit.get("_score") or 0.0) if (slots or chosen) else 0.0,
+                    payload=payload,
+                    highlights=highlighted,
+                    numbers={
+                        name[2:]: source[name]
+                        for name in registered
+                        if source.get(name) is not None
+                    },
+                    matched_all_terms=not partial,
+                    matched_terms=[slot.text for i, slot in enumerate(slots) if f"s{i}" in named],
+                    filters={
+                        d[2:]: sorted(set(source.get(d) or ()) & wanted[d])
+                        for d in chosen
+                        if set(source.get(d) or ()) & wanted[d]
+                    },
+                )
             )
-            for hit, payload, highlighted in zip(
-                found, payloads, take_highlights(payloads, slots), strict=True
-            )
-        ]
         facets = {}
         aggregations = response.get("aggregations", {})
-        for dimension in DIMENSIONS:
+        for dimension in dimensions.facets():
             buckets = aggregations.get(dimension, {}).get("values", {}).get("buckets")
             if buckets:
                 facets[dimension] = [(b["key"], b["doc_count"]) for b in buckets]
+        total = response["hits"]["total"]["value"]
         return SearchResult(
-            count=response["hits"]["total"]["value"],
+            count=0 if partial else total,
             hits=hits,
             facets=facets,
             backend=self.name,
-            engine_ms=float(response["took"]),
+            engine_ms=took,
+            partial=partial,
+            partial_count=total if partial else 0,
         )
 
     def delete_all_indices(self) -> None:

@@ -8,7 +8,8 @@ import pytest
 
 from skjema import services
 from sok.backends import get_backend
-from sok.backends.elasticsearch import MAPPING, SETTINGS
+from sok.backends.elasticsearch import SETTINGS
+from sok.backends.elasticsearch import mapping as current_mapping
 from sok.index import push_pending
 from sok.models import PendingIndexUpdate
 from sok.query import ProfileQuery
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def old_mapping(elasticsearch_backend):
     """The alias on an index made by an older version, whose strict mapping lacks a field
     the code now writes."""
-    mapping = copy.deepcopy(MAPPING)
+    mapping = copy.deepcopy(current_mapping())
     del mapping["properties"]["f_household_type"]
     index = f"{elasticsearch_backend.alias}-old"
     elasticsearch_backend.client.indices.create(index=index, mappings=mapping, settings=SETTINGS)
