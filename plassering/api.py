@@ -231,7 +231,10 @@ class AllocationListView(PlacementView, generics.GenericAPIView):
 
 
 class AllocationDetailView(PlacementView):
-    @extend_schema(operation_id="placement_allocations_retrieve", responses={200: AllocationSerializer, 404: PLAIN_ERROR})
+    @extend_schema(
+        operation_id="placement_allocations_retrieve",
+        responses={200: AllocationSerializer, 404: PLAIN_ERROR},
+    )
     def get(self, request, allocation_id: int):
         allocation = get_object_or_404(_allocations(), pk=allocation_id)
         return Response(AllocationSerializer(allocation).data)

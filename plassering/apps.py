@@ -8,4 +8,6 @@ class PlasseringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import receivers  # noqa: F401
+        from . import panels, receivers, search  # noqa: F401
+
+        search.register()

@@ -93,7 +93,13 @@ def solve(
             chosen[pairs[k][0]] = pairs[k][1]
     objective = sum(scores[(h, n)] for h, n in chosen.items() if n is not None)
     bound = -float(getattr(result, "mip_dual_bound", result.fun) or result.fun)
-    return Assignment(chosen, objective, max(bound, objective), elapsed, "optimal" if result.success else result.message)
+    return Assignment(
+        chosen,
+        objective,
+        max(bound, objective),
+        elapsed,
+        "optimal" if result.success else result.message,
+    )
 
 
 def greedy(

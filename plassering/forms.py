@@ -39,7 +39,9 @@ class HouseholdForm(forms.Form):
         required=False,
         min_value=0,
         max_value=17,
-        help_text=_("Fyll ut bare for enslige mindreårige; da skal det ikke være voksne eller barn."),
+        help_text=_(
+            "Fyll ut bare for enslige mindreårige; da skal det ikke være voksne eller barn."
+        ),
     )
     children_ages = forms.CharField(
         label=_("Barnas alder"),
@@ -59,7 +61,9 @@ class HouseholdForm(forms.Form):
         label=_("Grunn til tilknytningen"), required=False, max_length=255
     )
     connection_required = forms.BooleanField(label=_("Tilknytningen er et krav"), required=False)
-    note = forms.CharField(label=_("Merknad"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    note = forms.CharField(
+        label=_("Merknad"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,7 +94,12 @@ class HouseholdForm(forms.Form):
                 "present": self[f"adult{i}_present"],
                 "fields": [
                     self[f"adult{i}_{name}"]
-                    for name in ("education_level", "occupations", "education_route", "norwegian_level")
+                    for name in (
+                        "education_level",
+                        "occupations",
+                        "education_route",
+                        "norwegian_level",
+                    )
                 ],
             }
             for i in range(ADULT_ROWS)
@@ -125,7 +134,9 @@ class HouseholdForm(forms.Form):
         data = self.cleaned_data
         adults = []
         for i in range(ADULT_ROWS):
-            occupations = [c.strip() for c in (data.get(f"adult{i}_occupations") or "").split(",") if c.strip()]
+            occupations = [
+                c.strip() for c in (data.get(f"adult{i}_occupations") or "").split(",") if c.strip()
+            ]
             values = {
                 "education_level": data.get(f"adult{i}_education_level") or "",
                 "occupations": occupations,
@@ -325,10 +336,17 @@ def parse_decisions(rows) -> tuple[list[DecisionInput], list[str]]:
             continue
         number = number.strip()
         if len(number) != 4 or not number.isdigit():
-            problems.append(str(_("Rad %(l)s: «%(v)s» er ikke et kommunenummer med fire sifre.") % {"l": line, "v": number}))
+            problems.append(
+                str(
+                    _("Rad %(l)s: «%(v)s» er ikke et kommunenummer med fire sifre.")
+                    % {"l": line, "v": number}
+                )
+            )
             continue
         if number in seen:
-            problems.append(str(_("Rad %(l)s: kommune %(n)s står flere ganger.") % {"l": line, "n": number}))
+            problems.append(
+                str(_("Rad %(l)s: kommune %(n)s står flere ganger.") % {"l": line, "n": number})
+            )
             continue
         seen.add(number)
         values = {}
@@ -342,7 +360,12 @@ def parse_decisions(rows) -> tuple[list[DecisionInput], list[str]]:
                 if value < 0 or str(raw).strip() != str(value):
                     raise ValueError
             except ValueError:
-                problems.append(str(_("Rad %(l)s: «%(v)s» er ikke et helt tall (0 eller mer).") % {"l": line, "v": raw}))
+                problems.append(
+                    str(
+                        _("Rad %(l)s: «%(v)s» er ikke et helt tall (0 eller mer).")
+                        % {"l": line, "v": raw}
+                    )
+                )
                 value = None
             values[key] = value
         decided_on = cell("decided_on")
@@ -353,7 +376,12 @@ def parse_decisions(rows) -> tuple[list[DecisionInput], list[str]]:
                 day, month, year = (int(p) for p in decided_on.strip().split("."))
                 decided_on = datetime.date(year, month, day)
             except ValueError:
-                problems.append(str(_("Rad %(l)s: datoen «%(v)s» må skrives dd.mm.åååå.") % {"l": line, "v": decided_on}))
+                problems.append(
+                    str(
+                        _("Rad %(l)s: datoen «%(v)s» må skrives dd.mm.åååå.")
+                        % {"l": line, "v": decided_on}
+                    )
+                )
                 decided_on = None
         else:
             decided_on = None

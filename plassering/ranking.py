@@ -195,7 +195,11 @@ def exclusion_reasons(
     reasons = []
     profile = facts.profile
     persons = household.persons
-    if household.connection_required and household.connection and facts.number != household.connection:
+    if (
+        household.connection_required
+        and household.connection
+        and facts.number != household.connection
+    ):
         reasons.append(_("tilknytning til %(n)s er et krav") % {"n": household.connection})
     if household.is_minor:
         group_label = _("under 15 år") if household.minor_group == "under_15" else _("15–18 år")
@@ -219,7 +223,11 @@ def exclusion_reasons(
         if profile.wants_to_settle == "no":
             reasons.append(_("ønsker ikke å bosette"))
         wanted = household.household_type
-        if not household.is_minor and profile.household_types and wanted not in profile.household_types:
+        if (
+            not household.is_minor
+            and profile.household_types
+            and wanted not in profile.household_types
+        ):
             reasons.append(
                 _("tar ikke imot %(type)s") % {"type": HOUSEHOLD_TYPE_NAMES.get(wanted, wanted)}
             )
@@ -250,7 +258,10 @@ def _depth(a: str, b: str) -> int:
 
 def _missing(key: str, weight: float, what: str) -> CriterionResult:
     return CriterionResult(
-        key, weight, NEUTRAL, _("Mangler data: %(what)s. Nøytral verdi.") % {"what": what},
+        key,
+        weight,
+        NEUTRAL,
+        _("Mangler data: %(what)s. Nøytral verdi.") % {"what": what},
         missing_data=True,
     )
 
@@ -290,12 +301,15 @@ def score_work(household, facts, weight, names: Lookups) -> CriterionResult:
             )
             continue
         where = (
-            _("hos samarbeidskommunen %(p)s") % {"p": names.municipalities.get(best_need.partner, best_need.partner)}
+            _("hos samarbeidskommunen %(p)s")
+            % {"p": names.municipalities.get(best_need.partner, best_need.partner)}
             if best_need.partner
             else ""
         )
         parts.append(
-            _("%(who)s: %(code)s treffer behovet for %(need)s på %(level)s (%(scale)s behov%(where)s)")
+            _(
+                "%(who)s: %(code)s treffer behovet for %(need)s på %(level)s (%(scale)s behov%(where)s)"
+            )
             % {
                 "who": who,
                 "code": names.occupation(best_code),
@@ -311,7 +325,10 @@ def score_work(household, facts, weight, names: Lookups) -> CriterionResult:
                 Source(
                     "profile",
                     _("Behov for arbeidskraft, %(p)s, rad %(r)s")
-                    % {"p": names.municipalities.get(best_need.partner, best_need.partner), "r": best_need.row + 1},
+                    % {
+                        "p": names.municipalities.get(best_need.partner, best_need.partner),
+                        "r": best_need.row + 1,
+                    },
                     section="labour",
                     row=best_need.row,
                     field="occupation",
@@ -378,9 +395,13 @@ def score_qualification(household, facts, weight, names: Lookups) -> CriterionRe
     score = 0.6 * best_value + 0.4 * coverage
     warnings = []
     if best.result_share is None:
-        result_text = _("uten oppgitt resultat (landsnivå %(p)s %% brukt)") % {"p": int(RESULT_PRIOR)}
+        result_text = _("uten oppgitt resultat (landsnivå %(p)s %% brukt)") % {
+            "p": int(RESULT_PRIOR)
+        }
     else:
-        result_text = _("%(share)s %% i arbeid eller utdanning, %(n)s deltakere, justert til %(adj)s %%") % {
+        result_text = _(
+            "%(share)s %% i arbeid eller utdanning, %(n)s deltakere, justert til %(adj)s %%"
+        ) % {
             "share": str(best.result_share).replace(".", ","),
             "n": best.participants or 0,
             "adj": round(best_value * 100),
@@ -393,7 +414,12 @@ def score_qualification(household, facts, weight, names: Lookups) -> CriterionRe
         "result": result_text,
     }
     sources = [
-        facts.source("qualification", _("Kvalifiseringstilbud, rad %(r)s") % {"r": best.row + 1}, best.row, "result_share")
+        facts.source(
+            "qualification",
+            _("Kvalifiseringstilbud, rad %(r)s") % {"r": best.row + 1},
+            best.row,
+            "result_share",
+        )
     ]
     return CriterionResult("qualification", weight, score, reason, sources, warnings=warnings)
 
@@ -419,12 +445,17 @@ def score_education(household, facts, weight, names: Lookups) -> CriterionResult
             value = 1.0 if offer.adapted_for_adults else 0.8
             parts.append(
                 _("%(area)s tilbys%(adapted)s")
-                % {"area": names.area(route), "adapted": _(", tilpasset voksne") if offer.adapted_for_adults else ""}
+                % {
+                    "area": names.area(route),
+                    "adapted": _(", tilpasset voksne") if offer.adapted_for_adults else "",
+                }
             )
         elif same:
             offer = max(same, key=lambda o: (o.adapted_for_adults, -o.row))
             value = 0.6 if offer.adapted_for_adults else 0.5
-            parts.append(_("samme utdanningsprogram som %(area)s tilbys") % {"area": names.area(route)})
+            parts.append(
+                _("samme utdanningsprogram som %(area)s tilbys") % {"area": names.area(route)}
+            )
         else:
             offer = next((o for o in offers if o.adapted_for_adults), None)
             value = 0.3 if offer else 0.0
@@ -432,21 +463,34 @@ def score_education(household, facts, weight, names: Lookups) -> CriterionResult
         scores.append(value)
         if offer is not None:
             sources.append(
-                facts.source("upper_secondary", _("Videregående tilbud, rad %(r)s") % {"r": offer.row + 1}, offer.row, "programme_area")
+                facts.source(
+                    "upper_secondary",
+                    _("Videregående tilbud, rad %(r)s") % {"r": offer.row + 1},
+                    offer.row,
+                    "programme_area",
+                )
             )
     for age in youths:
         adapted = [o for o in offers if o.adapted_for_minority_language or o.combination_class]
         if adapted:
             offer, value = adapted[0], 1.0
             parts.append(
-                _("ungdom %(age)s år: tilbud tilpasset minoritetsspråklige/kombinasjonsklasse") % {"age": age}
+                _("ungdom %(age)s år: tilbud tilpasset minoritetsspråklige/kombinasjonsklasse")
+                % {"age": age}
             )
         else:
             offer, value = offers[0], 0.5
-            parts.append(_("ungdom %(age)s år: videregående uten særskilt tilpasning") % {"age": age})
+            parts.append(
+                _("ungdom %(age)s år: videregående uten særskilt tilpasning") % {"age": age}
+            )
         scores.append(value)
         sources.append(
-            facts.source("upper_secondary", _("Videregående tilbud, rad %(r)s") % {"r": offer.row + 1}, offer.row, "adapted_for_minority_language")
+            facts.source(
+                "upper_secondary",
+                _("Videregående tilbud, rad %(r)s") % {"r": offer.row + 1},
+                offer.row,
+                "adapted_for_minority_language",
+            )
         )
     reason = "; ".join(parts).capitalize() + "."
     return CriterionResult("education", weight, sum(scores) / len(scores), reason, sources)
@@ -465,7 +509,9 @@ def score_needs(household, facts, weight, names: Lookups) -> CriterionResult:
                 continue
             scores.append(min(1.0, count / 3))
             parts.append(_("%(n)s boliger tilrettelagt for rullestolbrukere") % {"n": count})
-            sources.append(facts.source("capacity", _("Tilrettelagte boliger"), None, "wheelchair_dwellings"))
+            sources.append(
+                facts.source("capacity", _("Tilrettelagte boliger"), None, "wheelchair_dwellings")
+            )
         elif need == "health_followup":
             value = profile.health_followup if profile else ""
             if not value:
@@ -473,7 +519,10 @@ def score_needs(household, facts, weight, names: Lookups) -> CriterionResult:
                 continue
             scores.append({"yes": 1.0, "limited": 0.5}.get(value, 0.0))
             parts.append(
-                {"yes": _("har kapasitet for helseoppfølging"), "limited": _("begrenset kapasitet for helseoppfølging")}.get(value, value)
+                {
+                    "yes": _("har kapasitet for helseoppfølging"),
+                    "limited": _("begrenset kapasitet for helseoppfølging"),
+                }.get(value, value)
             )
             sources.append(facts.source("capacity", _("Helseoppfølging"), None, "health_followup"))
         elif need == "adapted_schooling":
@@ -481,12 +530,21 @@ def score_needs(household, facts, weight, names: Lookups) -> CriterionResult:
             if not offers:
                 missing.append(_("tilpassede skoletilbud"))
                 continue
-            adapted = [o for o in offers if o.adapted_for_minority_language or o.combination_class or o.adapted_for_adults]
+            adapted = [
+                o
+                for o in offers
+                if o.adapted_for_minority_language or o.combination_class or o.adapted_for_adults
+            ]
             scores.append(1.0 if adapted else 0.3)
-            parts.append(
-                _("%(n)s tilpassede videregående tilbud") % {"n": len(adapted)}
+            parts.append(_("%(n)s tilpassede videregående tilbud") % {"n": len(adapted)})
+            sources.append(
+                facts.source(
+                    "upper_secondary",
+                    _("Videregående tilbud"),
+                    None,
+                    "adapted_for_minority_language",
+                )
             )
-            sources.append(facts.source("upper_secondary", _("Videregående tilbud"), None, "adapted_for_minority_language"))
     if not scores:
         return _missing("needs", weight, ", ".join(str(m) for m in missing))
     reason = "; ".join(str(p) for p in parts).capitalize()
@@ -505,7 +563,10 @@ def score_connection(household, facts, weight, names: Lookups) -> CriterionResul
     target_name = names.municipalities.get(target, target)
     if facts.number == target:
         return CriterionResult(
-            "connection", weight, 1.0, _("Husholdningen har tilknytning til kommunen."),
+            "connection",
+            weight,
+            1.0,
+            _("Husholdningen har tilknytning til kommunen."),
             [Source("household", _("Tilknytning oppgitt av IMDi"))],
         )
     if target in facts.partners:
@@ -513,7 +574,8 @@ def score_connection(household, facts, weight, names: Lookups) -> CriterionResul
             "connection",
             weight,
             CONNECTION_PARTNER,
-            _("Samarbeider med %(name)s, som husholdningen har tilknytning til.") % {"name": target_name},
+            _("Samarbeider med %(name)s, som husholdningen har tilknytning til.")
+            % {"name": target_name},
             [facts.source("cooperation", _("Interkommunalt samarbeid"), None, "partners")],
         )
     target_county = target[:2]
@@ -522,11 +584,15 @@ def score_connection(household, facts, weight, names: Lookups) -> CriterionResul
             "connection",
             weight,
             CONNECTION_COUNTY,
-            _("Samme fylke som %(name)s, som husholdningen har tilknytning til.") % {"name": target_name},
+            _("Samme fylke som %(name)s, som husholdningen har tilknytning til.")
+            % {"name": target_name},
             [Source("register", _("Kommuneregisteret"))],
         )
     return CriterionResult(
-        "connection", weight, 0.0, _("Ingen tilknytning til kommunen eller området."),
+        "connection",
+        weight,
+        0.0,
+        _("Ingen tilknytning til kommunen eller området."),
         [Source("household", _("Tilknytning oppgitt av IMDi"))],
     )
 
@@ -563,8 +629,15 @@ def score_track_record(household, facts, weight, round_year: int) -> CriterionRe
         "years": "–".join(str(y) for y in (years[0], years[-1])) if len(years) > 1 else years[0],
     }
     sources = [
-        Source("statistics", _("IMDi: vedtak og faktisk bosetting"), indicator="bosatt", years=tuple(years)),
-        Source("statistics", _("IMDi: vedtak om bosetting"), indicator="vedtak", years=tuple(years)),
+        Source(
+            "statistics",
+            _("IMDi: vedtak og faktisk bosetting"),
+            indicator="bosatt",
+            years=tuple(years),
+        ),
+        Source(
+            "statistics", _("IMDi: vedtak om bosetting"), indicator="vedtak", years=tuple(years)
+        ),
     ]
     return CriterionResult("track_record", weight, ratio, reason, sources)
 

@@ -101,9 +101,11 @@ def _allocated(round_: Round, municipality_ids=None) -> dict[int, dict[str, int]
     if municipality_ids is not None:
         rows = rows.filter(municipality_id__in=municipality_ids)
     totals: dict[int, dict[str, int]] = {}
-    for municipality_id, group, persons in rows.values("municipality_id", "minor_group").annotate(
-        persons=Sum("persons")
-    ).values_list("municipality_id", "minor_group", "persons"):
+    for municipality_id, group, persons in (
+        rows.values("municipality_id", "minor_group")
+        .annotate(persons=Sum("persons"))
+        .values_list("municipality_id", "minor_group", "persons")
+    ):
         totals.setdefault(municipality_id, {})[group] = persons
     return totals
 
@@ -164,7 +166,8 @@ def capacity_list(
     if county:
         municipalities = [m for m in municipalities if m.county and m.county.number == county]
     capacities = {
-        c.municipality_id: c for c in Capacity.objects.filter(round=round_).only(
+        c.municipality_id: c
+        for c in Capacity.objects.filter(round=round_).only(
             "municipality_id",
             "decided",
             "decided_minors_under_15",
@@ -190,11 +193,7 @@ def capacity_list(
 def capacity_by_number(*, round_: Round, numbers: list[str]) -> dict[str, CapacityState]:
     """«Ledig N av M» for a few municipalities (a search page, a dashboard): fixed queries."""
     wanted = set(numbers)
-    return {
-        state.number: state
-        for state in capacity_list(round_=round_)
-        if state.number in wanted
-    }
+    return {state.number: state for state in capacity_list(round_=round_) if state.number in wanted}
 
 
 def household_list(*, user, query: str = ""):

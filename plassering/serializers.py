@@ -55,8 +55,9 @@ def occupation_code_error(code) -> str | None:
     if not (code.isdigit() and 1 <= len(code) <= 4):
         return str(_("«%(code)s» er ikke en STYRK-08-kode (ett til fire sifre).") % {"code": code})
     known = set(
-        Occupation.objects.filter(code__in=[code[:n] for n in range(1, len(code) + 1)])
-        .values_list("code", flat=True)
+        Occupation.objects.filter(code__in=[code[:n] for n in range(1, len(code) + 1)]).values_list(
+            "code", flat=True
+        )
     )
     level_loaded = Occupation.objects.filter(level=len(code)).exists()
     if code in known or (not level_loaded and any(len(k) >= 2 for k in known)):

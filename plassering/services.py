@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -59,6 +59,14 @@ def _lock_capacity(round_: Round, municipality: Municipality) -> Capacity:
     except IntegrityError:
         capacity = Capacity.objects.select_for_update().get(round=round_, municipality=municipality)
     return capacity
+
+
+def _refresh_search(round_: Round, numbers) -> None:
+    """Search documents carry «ledig»: rebuild theirs in this transaction (sok sends them to
+    the engine after commit, through its pending list)."""
+    from sok.index import mark_stale
+
+    mark_stale(round_year=round_.year, municipalities=list(numbers))
 
 
 def _state(round_: Round, municipality: Municipality, capacity: Capacity) -> CapacityState:
@@ -150,7 +158,7 @@ def _apply_decision(round_: Round, municipality: Municipality, entry: DecisionIn
     if new != old:
         capacity.save()
         CapacityChange.objects.create(capacity=capacity, by=by, channel=channel, old=old, new=new)
-    return capacity
+    return capacity, new != old
 
 
 @transaction.atomic
@@ -158,7 +166,10 @@ def set_decision(
     round_: Round, municipality: Municipality, entry: DecisionInput, *, by, channel: str
 ) -> Capacity:
     """Record the council's decision; refused when it leaves fewer places than are allocated."""
-    return _apply_decision(round_, municipality, entry, by, channel)
+    capacity, changed = _apply_decision(round_, municipality, entry, by, channel)
+    if changed:
+        _refresh_search(round_, [municipality.number])
+    return capacity
 
 
 @transaction.atomic
@@ -174,10 +185,16 @@ def import_decisions(round_: Round, entries: list[DecisionInput], *, by, channel
             _("Kommunenummer som ikke finnes i kommunestrukturen for %(year)s: %(n)s.")
             % {"year": round_.year, "n": ", ".join(unknown)}
         )
-    before = CapacityChange.objects.count()
+    changed = []
     for entry in sorted(entries, key=lambda e: e.municipality):  # a fixed lock order
-        _apply_decision(round_, municipalities[entry.municipality], entry, by, channel)
-    return CapacityChange.objects.count() - before
+        _capacity, did = _apply_decision(
+            round_, municipalities[entry.municipality], entry, by, channel
+        )
+        if did:
+            changed.append(entry.municipality)
+    if changed:
+        _refresh_search(round_, changed)
+    return len(changed)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -240,11 +257,14 @@ def propose_allocation(
         by=by,
         at=timezone.now(),
     )
+    _refresh_search(round_, [municipality.number])
     return allocation
 
 
 @transaction.atomic
-def transition_allocation(allocation: Allocation, action: str, *, by, reason: str = "") -> Allocation:
+def transition_allocation(
+    allocation: Allocation, action: str, *, by, reason: str = ""
+) -> Allocation:
     if action not in TRANSITIONS:
         raise PlacementError(_("Ukjent handling «%(action)s».") % {"action": action})
     allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
@@ -272,6 +292,8 @@ def transition_allocation(allocation: Allocation, action: str, *, by, reason: st
         by=by,
         at=now,
     )
+    if previous in ACTIVE_STATES and target not in ACTIVE_STATES:
+        _refresh_search(allocation.round, [allocation.municipality.number])
     return allocation
 
 
@@ -358,7 +380,9 @@ def save_household(data: dict, *, by, household: Household | None = None) -> Hou
         )
         for index, adult in enumerate(data.get("adults") or [])
     )
-    log_access(household.pk, by, HouseholdAccess.Action.CREATE if created else HouseholdAccess.Action.EDIT)
+    log_access(
+        household.pk, by, HouseholdAccess.Action.CREATE if created else HouseholdAccess.Action.EDIT
+    )
     return household
 
 
@@ -528,9 +552,7 @@ def run_batch(round_: Round, households: list[Household], *, by):
     optimum = solve(inputs, scores, remaining)
     baseline = greedy(inputs, scores, remaining)
     best = best_per_household(scores, len(inputs))
-    municipalities = {
-        m.number: m for m in Municipality.objects.in_structure(round_.structure)
-    }
+    municipalities = {m.number: m for m in Municipality.objects.in_structure(round_.structure)}
     batch = Batch.objects.create(
         round=round_,
         weights=weight_set,
@@ -560,9 +582,11 @@ def run_batch(round_: Round, households: list[Household], *, by):
 def confirm_proposal(proposal, *, by) -> Allocation:
     from .models import BatchProposal
 
-    proposal = BatchProposal.objects.select_for_update().select_related(
-        "batch__round", "household", "municipality"
-    ).get(pk=proposal.pk)
+    proposal = (
+        BatchProposal.objects.select_for_update()
+        .select_related("batch__round", "household", "municipality")
+        .get(pk=proposal.pk)
+    )
     if proposal.allocation_id:
         raise PlacementError(_("Forslaget er allerede bekreftet."))
     if proposal.municipality is None:
@@ -580,3 +604,60 @@ def confirm_proposal(proposal, *, by) -> Allocation:
     proposal.allocation = allocation
     proposal.save(update_fields=["allocation"])
     return allocation
+
+
+def decisions_from_statistics() -> int:
+    """Fill each round's ledger from IMDi's «vedtak» figures for the round's year, where no
+    decision was entered by an officer (page, API, import). A figure below what is already
+    allocated is left out (logged), never forced. Returns how many decisions changed."""
+    import logging
+
+    from portal.register.models import StatisticValue
+
+    changed = 0
+    for round_ in Round.objects.all():
+        values = StatisticValue.objects.filter(
+            indicator__code="vedtak",
+            indicator__unit="persons",
+            year=round_.year,
+            status=StatisticValue.Status.VALUE,
+        ).select_related("municipality")
+        current = {
+            m.pk: m
+            for m in Municipality.objects.in_structure(round_.structure).select_related("county")
+        }
+        latest_channel = CapacityChange.objects.filter(capacity=OuterRef("pk")).order_by(
+            "-at", "-id"
+        )
+        manual = set(
+            Capacity.objects.filter(round=round_, decided__isnull=False)
+            .annotate(channel=Subquery(latest_channel.values("channel")[:1]))
+            .exclude(channel=CapacityChange.Channel.STATISTICS)
+            .values_list("municipality_id", flat=True)
+        )
+        numbers = []
+        for value in values:
+            municipality = current.get(value.municipality_id)
+            if municipality is None or municipality.pk in manual:
+                continue
+            try:
+                with transaction.atomic():
+                    _capacity, did = _apply_decision(
+                        round_,
+                        municipality,
+                        DecisionInput(
+                            municipality.number,
+                            int(value.value),
+                            source=_("IMDi-statistikk: vedtak %(year)s") % {"year": round_.year},
+                        ),
+                        None,
+                        CapacityChange.Channel.STATISTICS,
+                    )
+                if did:
+                    changed += 1
+                    numbers.append(municipality.number)
+            except PlacementError as error:
+                logging.getLogger(__name__).warning("%s", error.messages[0])
+        if numbers:
+            _refresh_search(round_, numbers)
+    return changed

@@ -1,6 +1,7 @@
 """The one place placement reads profile data and statistics from: for a round, every
-municipality's latest submitted profile (as plain data, with its version's date), the county's
-recommended number, and IMDi's decided/settled figures for the last three years.
+municipality's latest published profile (plain data, with its version's date), the county's
+recommended number (both through ``skjema.reading``), and IMDi's decided/settled figures for
+the last three years.
 
 Bulk only: one call for all the round's municipalities costs a fixed number of queries,
 whatever their number. The ranking works on the plain ``MunicipalityFacts`` this returns."""
@@ -14,8 +15,8 @@ from decimal import Decimal
 from django.urls import reverse
 
 from portal.register.models import Municipality, ProgrammeArea, StatisticValue
-from skjema.models import Round, Submission, Version
-from skjema.models.submissions import SUBMITTED_STATES
+from skjema import reading
+from skjema.models import Round, Version
 
 TRACK_RECORD_YEARS = 3
 
@@ -102,7 +103,6 @@ class MunicipalityFacts:
     url: str
     profile: ProfileFacts | None = None
     recommended: int | None = None
-    recommended_date: datetime.date | None = None
     # year -> (decided, settled), persons, from IMDi's statistics
     track_record: dict[int, tuple[int | None, int | None]] = field(default_factory=dict)
     partner_needs: list[LabourNeed] = field(default_factory=list)
@@ -196,25 +196,6 @@ def profile_facts(data: dict, round_year: int, version: Version, programmes: dic
     )
 
 
-def _latest_versions(
-    round_: Round, kind: str, counties=None, municipalities=None
-) -> dict[int, tuple[Submission, Version]]:
-    """The latest version of every submitted submission of ``kind`` in the round (2 queries)."""
-    rows = Submission.objects.filter(round=round_, kind=kind, status__in=SUBMITTED_STATES)
-    if counties is not None:
-        rows = rows.filter(county__number__in=counties)
-    if municipalities is not None:
-        rows = rows.filter(municipality__number__in=municipalities)
-    submissions = {s.pk: s for s in rows.only("pk", "municipality_id", "county_id")}
-    latest: dict[int, tuple[Submission, Version]] = {}
-    for version in Version.objects.filter(submission_id__in=list(submissions)).order_by(
-        "submission_id", "-number"
-    ):
-        if version.submission_id not in latest:
-            latest[version.submission_id] = (submissions[version.submission_id], version)
-    return latest
-
-
 def _track_records(round_: Round, numbers: dict[int, str]) -> dict[str, dict[int, list]]:
     """Decided and settled persons per municipality and year, the last three years before the
     round. Values recorded under an older code count for the code it became (SSB's grouping);
@@ -253,13 +234,14 @@ def municipalities_for_round(round_: Round) -> list[Municipality]:
 def round_facts_for(round_: Round, numbers: list[str]) -> dict[str, MunicipalityFacts]:
     """Profile, recommendation and stated capacity of a few municipalities (the capacity in
     force when there is no decision yet); no statistics, no partners' needs."""
-    municipalities = [m for m in municipalities_for_round(round_) if m.number in set(numbers)]
-    facts = _base_facts(municipalities)
-    by_id = {m.pk: m.number for m in municipalities}
-    _add_profiles(round_, facts, by_id, municipalities=numbers)
-    _add_recommendations(
-        round_, facts, counties={m.county.number for m in municipalities if m.county}
+    municipalities = list(
+        Municipality.objects.in_structure(round_.structure)
+        .filter(number__in=list(numbers))
+        .select_related("county")
     )
+    facts = _base_facts(municipalities)
+    _add_profiles(round_, facts, municipalities=numbers)
+    _add_recommendations(round_, facts)
     return facts
 
 
@@ -275,27 +257,24 @@ def _base_facts(municipalities) -> dict[str, MunicipalityFacts]:
     }
 
 
-def _add_profiles(round_, facts, by_id, municipalities=None) -> None:
+def _add_profiles(round_, facts, municipalities=None) -> None:
+    """Each published profile's latest version (skjema.reading: two queries)."""
     programmes = dict(ProgrammeArea.objects.values_list("code", "programme__code"))
-    for submission, version in _latest_versions(
-        round_, Submission.Kind.PROFILE, municipalities=municipalities
-    ).values():
-        number = by_id.get(submission.municipality_id)
-        if number is not None:
+    for published in reading.published_profile_versions(
+        round_=round_, municipalities=municipalities
+    ):
+        number = published.municipality.number
+        if number in facts:
             facts[number].profile = profile_facts(
-                version.data or {}, round_.year, version, programmes
+                published.data or {}, round_.year, published.version, programmes
             )
 
 
-def _add_recommendations(round_, facts, counties=None) -> None:
-    for _submission, version in _latest_versions(
-        round_, Submission.Kind.COUNTY, counties=counties
-    ).values():
-        for row in (version.data or {}).get("recommendations") or []:
-            number = row.get("municipality")
-            if number in facts and _int(row.get("number")) is not None:
-                facts[number].recommended = _int(row["number"])
-                facts[number].recommended_date = version.created_at.date()
+def _add_recommendations(round_, facts) -> None:
+    """The counties' recommended numbers from their submitted versions (one query)."""
+    for number, recommended in reading.recommended_numbers(round_=round_).items():
+        if number in facts:
+            facts[number].recommended = recommended
 
 
 def round_facts(round_: Round) -> dict[str, MunicipalityFacts]:
@@ -303,7 +282,7 @@ def round_facts(round_: Round) -> dict[str, MunicipalityFacts]:
     municipalities = municipalities_for_round(round_)
     by_id = {m.pk: m.number for m in municipalities}
     facts = _base_facts(municipalities)
-    _add_profiles(round_, facts, by_id)
+    _add_profiles(round_, facts)
     _add_recommendations(round_, facts)
     for number, years in _track_records(round_, by_id).items():
         facts[number].track_record = {year: tuple(values) for year, values in years.items()}

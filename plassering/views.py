@@ -146,10 +146,15 @@ def capacity_edit(request, year: int, number: str):
         except services.PlacementError as error:
             form.add_error(None, " ".join(error.messages))
         else:
-            messages.success(request, _("Vedtaket for %(name)s er lagret.") % {"name": municipality.name})
-            return redirect(reverse("plassering:capacity", args=[year]) + f"?fylke={municipality.county.number}")
+            messages.success(
+                request, _("Vedtaket for %(name)s er lagret.") % {"name": municipality.name}
+            )
+            return redirect(
+                reverse("plassering:capacity", args=[year]) + f"?fylke={municipality.county.number}"
+            )
     state = next(
-        s for s in selectors.capacity_list(round_=round_, county=municipality.county.number)
+        s
+        for s in selectors.capacity_list(round_=round_, county=municipality.county.number)
         if s.number == number
     )
     changes = (
@@ -158,7 +163,13 @@ def capacity_edit(request, year: int, number: str):
     return render(
         request,
         "plassering/capacity_edit.html",
-        {"round": round_, "municipality": municipality, "form": form, "state": state, "changes": changes},
+        {
+            "round": round_,
+            "municipality": municipality,
+            "form": form,
+            "state": state,
+            "changes": changes,
+        },
     )
 
 
@@ -321,7 +332,9 @@ def household_detail(request, pk: int):
             "household": household,
             "allocations": allocations,
             "round": _default_round(),
-            "access": HouseholdAccess.objects.filter(household_id_value=household.pk).select_related("by")[:20],
+            "access": HouseholdAccess.objects.filter(
+                household_id_value=household.pk
+            ).select_related("by")[:20],
         },
     )
 
@@ -359,7 +372,9 @@ def ranking(request, pk: int):
     )
 
 
-def _ranking_context(household, round_, stored, result, weights_form, current, choice_form=None, chosen=""):
+def _ranking_context(
+    household, round_, stored, result, weights_form, current, choice_form=None, chosen=""
+):
     top = result.top(10)
     return {
         "household": household,
@@ -394,10 +409,15 @@ def choose(request, pk: int):
     except services.PlacementError as error:
         messages.error(request, " ".join(error.messages))
         query = f"?runde={stored.round.year}"
-        return redirect(reverse("plassering:ranking", args=[household.pk]) + query + f"#valg-{municipality.number}")
+        return redirect(
+            reverse("plassering:ranking", args=[household.pk])
+            + query
+            + f"#valg-{municipality.number}"
+        )
     messages.success(
         request,
-        _("%(name)s er foreslått for %(case)s.") % {"name": municipality.name, "case": household.case_reference},
+        _("%(name)s er foreslått for %(case)s.")
+        % {"name": municipality.name, "case": household.case_reference},
     )
     return redirect("plassering:household", pk=household.pk)
 
@@ -414,7 +434,9 @@ def allocations(request, year: int):
     rows = (
         Allocation.objects.filter(round=round_)
         .select_related("municipality", "household", "created_by")
-        .prefetch_related(Prefetch("transitions", queryset=AllocationTransition.objects.select_related("by")))
+        .prefetch_related(
+            Prefetch("transitions", queryset=AllocationTransition.objects.select_related("by"))
+        )
         .order_by("-created_at", "-id")
     )
     if status in AllocationStatus.values:
@@ -447,8 +469,12 @@ def allocation_transition(request, allocation_id: int, action: str):
     except services.PlacementError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("Tildelingen for %(case)s er endret.") % {"case": allocation.case_reference})
-    return redirect(request.POST.get("next") or reverse("plassering:allocations", args=[allocation.round.year]))
+        messages.success(
+            request, _("Tildelingen for %(case)s er endret.") % {"case": allocation.case_reference}
+        )
+    return redirect(
+        request.POST.get("next") or reverse("plassering:allocations", args=[allocation.round.year])
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -460,7 +486,9 @@ def batch_new(request, year: int):
     _require(rules.can_place_households(request.user))
     round_ = _round(year)
     households = (
-        selectors.household_list(user=request.user).filter(active_allocations=0).order_by("case_reference")
+        selectors.household_list(user=request.user)
+        .filter(active_allocations=0)
+        .order_by("case_reference")
     )
     choices = [(str(h.pk), h.case_reference) for h in households[:300]]
     form = BatchForm(request.POST or None, household_choices=choices)
@@ -487,7 +515,9 @@ def batch_detail(request, batch_id: int):
     _require(rules.can_place_households(request.user))
     batch = get_object_or_404(Batch.objects.select_related("round", "weights"), pk=batch_id)
     proposals = list(
-        batch.proposals.select_related("household", "municipality", "best_municipality", "allocation")
+        batch.proposals.select_related(
+            "household", "municipality", "best_municipality", "allocation"
+        )
     )
     return render(
         request,
@@ -524,7 +554,4 @@ def batch_confirm(request, batch_id: int, proposal_id: int):
 def statistics(request):
     if not rules.can_view_placement_statistics(request.user):
         raise PermissionDenied(_("Statistikken over valg er for IMDis administratorer."))
-    return render(
-        request, "plassering/statistics.html", {"stats": selectors.choice_statistics()}
-    )
-
+    return render(request, "plassering/statistics.html", {"stats": selectors.choice_statistics()})

@@ -102,7 +102,9 @@ class Allocation(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(persons__gte=1), name="allocation_persons_positive")
+            models.CheckConstraint(
+                condition=models.Q(persons__gte=1), name="allocation_persons_positive"
+            )
         ]
         verbose_name = _("tildeling")
         verbose_name_plural = _("tildelinger")

@@ -66,7 +66,10 @@ class Capacity(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(decided__isnull=True)
-                | Q(decided__gte=models.F("decided_minors_under_15") + models.F("decided_minors_15_18")),
+                | Q(
+                    decided__gte=models.F("decided_minors_under_15")
+                    + models.F("decided_minors_15_18")
+                ),
                 name="capacity_minors_within_decided",
             ),
         ]

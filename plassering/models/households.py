@@ -100,9 +100,7 @@ class Household(models.Model):
         blank=True,
         related_name="+",
     )
-    connection_reason = models.CharField(
-        _("grunn til tilknytning"), max_length=255, blank=True
-    )
+    connection_reason = models.CharField(_("grunn til tilknytning"), max_length=255, blank=True)
     connection_required = models.BooleanField(_("tilknytningen er et krav"), default=False)
     note = models.TextField(_("merknad"), blank=True)
     is_demo = models.BooleanField(_("demodata (fiktivt)"), default=False)

@@ -33,7 +33,11 @@ class TestRefusedSide:
         ("post", RANKING, {"round": 2027, "household": FAMILY}),
         ("get", CAPACITY + "?round=2027", None),
         ("put", CAPACITY + "2027/4003/", {"decided": 5}),
-        ("post", ALLOCATIONS, {"round": 2027, "municipality": "4003", "persons": 1, "case_reference": "x"}),
+        (
+            "post",
+            ALLOCATIONS,
+            {"round": 2027, "municipality": "4003", "persons": 1, "case_reference": "x"},
+        ),
         ("get", ALLOCATIONS, None),
         ("post", BATCHES, {"round": 2027, "households": [{"case_reference": "x", **FAMILY}]}),
     ]
@@ -55,16 +59,16 @@ class TestRefusedSide:
 
     def test_token_of_a_county_officer_gets_403(self, placement_round, users, client):
         token = Token.objects.create(user=users["fylke_b"])
-        response = client.get(
-            CAPACITY + "?round=2027", HTTP_AUTHORIZATION=f"Token {token.key}"
-        )
+        response = client.get(CAPACITY + "?round=2027", HTTP_AUTHORIZATION=f"Token {token.key}")
         assert response.status_code == 403
 
 
 @pytest.mark.django_db
 class TestRanking:
     def test_ranking_has_the_documented_shape(self, placement_round, users, api):
-        response = post(api(users["imdi"]), RANKING, {"round": 2027, "limit": 10, "household": FAMILY})
+        response = post(
+            api(users["imdi"]), RANKING, {"round": 2027, "limit": 10, "household": FAMILY}
+        )
         assert response.status_code == 200, response.content
         body = response.json()
         assert body["round"] == 2027
@@ -132,7 +136,11 @@ class TestRanking:
         response = post(client, RANKING, {"round": 2027, "household": bad})
         assert response.status_code == 400
         assert "STYRK" in response.content.decode()
-        response = post(client, RANKING, {"round": 2027, "household": {**FAMILY, "adults": [{"occupations": [7212]}]}})
+        response = post(
+            client,
+            RANKING,
+            {"round": 2027, "household": {**FAMILY, "adults": [{"occupations": [7212]}]}},
+        )
         assert response.status_code == 400
 
     def test_minor_with_adults_is_refused(self, placement_round, users, api):
@@ -146,7 +154,9 @@ class TestRanking:
 
 @pytest.mark.django_db
 class TestCapacity:
-    def test_list_per_municipality(self, placement_round, users, api, django_assert_max_num_queries):
+    def test_list_per_municipality(
+        self, placement_round, users, api, django_assert_max_num_queries
+    ):
         client = api(users["imdi"])
         with django_assert_max_num_queries(20):
             response = client.get(CAPACITY + "?round=2027&county=40")

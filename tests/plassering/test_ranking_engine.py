@@ -128,7 +128,9 @@ class TestHardFilters:
         )
 
     def test_required_connection_excludes_the_others(self):
-        household = HouseholdSpec(adults=(AdultSpec(),), connection="4003", connection_required=True)
+        household = HouseholdSpec(
+            adults=(AdultSpec(),), connection="4003", connection_required=True
+        )
         result = run(household, [facts("4001"), facts("4003")])
         assert [r.number for r in result.results] == ["4003"]
         assert result.excluded[0].reason == "tilknytning til 4003 er et krav"
@@ -152,7 +154,9 @@ class TestCriteria:
     def test_deeper_occupation_match_scores_higher(self):
         def work_score(code):
             municipality = facts("4001", labour_needs=[LabourNeed(code, "high", 0)])
-            return next(c for c in run(FAMILY, [municipality]).results[0].criteria if c.key == "work")
+            return next(
+                c for c in run(FAMILY, [municipality]).results[0].criteria if c.key == "work"
+            )
 
         unit, minor, sub_major, major = (work_score(c) for c in ("7212", "721", "72", "7"))
         assert unit.score > minor.score > sub_major.score > major.score > 0
@@ -164,7 +168,9 @@ class TestCriteria:
         partner = facts("4002")
         partner.partner_needs = [LabourNeed("7212", "high", 0, partner="4001")]
         result = run(FAMILY, [own, partner])
-        scores = {r.number: next(c.score for c in r.criteria if c.key == "work") for r in result.results}
+        scores = {
+            r.number: next(c.score for c in r.criteria if c.key == "work") for r in result.results
+        }
         assert scores["4001"] == 1.0 and scores["4002"] == 0.5
 
     def test_work_is_the_mean_over_the_adults(self):
@@ -188,15 +194,22 @@ class TestCriteria:
         small = facts("4001", offers=[Offer("introduction", "Intro", Decimal("100"), 2, 0)])
         large = facts("4002", offers=[Offer("introduction", "Intro", Decimal("90"), 200, 0)])
         result = run(FAMILY, [small, large])
-        quality = {r.number: next(c for c in r.criteria if c.key == "qualification") for r in result.results}
+        quality = {
+            r.number: next(c for c in r.criteria if c.key == "qualification")
+            for r in result.results
+        }
         assert quality["4002"].score > quality["4001"].score
         assert "få deltakere" in quality["4001"].warnings
         assert not quality["4002"].warnings
 
     def test_education_for_youths_prefers_adapted_offers(self):
         youth = HouseholdSpec(unaccompanied_minor_age=16)
-        adapted = facts("4001", upper_secondary=[UpperOffer("HSHSF1----", "HS", False, True, False, 0)])
-        plain = facts("4002", upper_secondary=[UpperOffer("HSHSF1----", "HS", False, False, False, 0)])
+        adapted = facts(
+            "4001", upper_secondary=[UpperOffer("HSHSF1----", "HS", False, True, False, 0)]
+        )
+        plain = facts(
+            "4002", upper_secondary=[UpperOffer("HSHSF1----", "HS", False, False, False, 0)]
+        )
         result = run(youth, [adapted, plain])
         assert [r.number for r in result.results][0] == "4001"
 
@@ -208,7 +221,10 @@ class TestCriteria:
         same_county = facts("4005")
         elsewhere = facts("0301", county="03")
         result = run(household, [own, partner, same_county, elsewhere])
-        scores = {r.number: next(c.score for c in r.criteria if c.key == "connection") for r in result.results}
+        scores = {
+            r.number: next(c.score for c in r.criteria if c.key == "connection")
+            for r in result.results
+        }
         assert scores == {"4003": 1.0, "4001": 0.6, "4005": 0.3, "0301": 0.0}
 
 
@@ -222,7 +238,11 @@ class TestOrder:
     def test_same_input_same_order(self):
         municipalities = [
             facts(n, labour_needs=[LabourNeed(code, scale, 0)])
-            for n, code, scale in (("4001", "72", "low"), ("4003", "7212", "medium"), ("4005", "7", "high"))
+            for n, code, scale in (
+                ("4001", "72", "low"),
+                ("4003", "7212", "medium"),
+                ("4005", "7", "high"),
+            )
         ]
         first = run(FAMILY, municipalities)
         second = run(FAMILY, list(reversed(municipalities)))

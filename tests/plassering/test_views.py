@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import Workbook
 
 from plassering import services
-from portal.register.models import Municipality
 from plassering.models import (
     Allocation,
     Capacity,
@@ -19,6 +18,7 @@ from plassering.models import (
     PlacementChoice,
     Ranking,
 )
+from portal.register.models import Municipality
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,9 @@ def test_household_form_creates_and_logs(client, users, placement_round):
     assert household.connection_municipality.number == "4003"
     client.get(f"/plassering/husholdninger/{household.pk}/")
     assert set(
-        HouseholdAccess.objects.filter(household_id_value=household.pk).values_list("action", flat=True)
+        HouseholdAccess.objects.filter(household_id_value=household.pk).values_list(
+            "action", flat=True
+        )
     ) == {"create", "view"}
 
 
@@ -134,12 +136,14 @@ def test_household_form_explains_bad_input(client, users, placement_round):
     assert not Household.objects.exists()
 
 
-def test_ranking_page_shows_reasons_sources_and_excluded(client, users, household, django_assert_max_num_queries):
+def test_ranking_page_shows_reasons_sources_and_excluded(
+    client, users, household, django_assert_max_num_queries
+):
     client.force_login(users["imdi"])
     with django_assert_max_num_queries(30):
         response = client.get(f"/plassering/husholdninger/{household.pk}/rangering/?runde=2027")
     page = response.content.decode()
-    assert "1. <a href=\"/kommuner/4003/\">Skien</a>" in page
+    assert '1. <a href="/kommuner/4003/">Skien</a>' in page
     assert "Ledig 20 av 20" in page
     assert "/kommuner/4003/#profil-labour" in page
     assert "ønsker ikke å bosette" in page  # Notodden, excluded with its reason
@@ -159,7 +163,10 @@ def test_what_if_weights(client, users, household):
 def test_choice_outside_top_3_needs_a_reason(client, users, household):
     client.force_login(users["imdi"])
     ranking, _result = services.make_ranking(
-        household_round(), services.spec_from_household(household), by=users["imdi"], household=household
+        household_round(),
+        services.spec_from_household(household),
+        by=users["imdi"],
+        household=household,
     )
     ranking.results = [["4001", 0.9], ["4010", 0.8], ["4012", 0.7], ["4003", 0.6]]
     ranking.save()
@@ -182,7 +189,10 @@ def household_round():
 
 def test_override_with_reason_is_logged_and_counted(client, users, household):
     ranking, _result = services.make_ranking(
-        household_round(), services.spec_from_household(household), by=users["imdi"], household=household
+        household_round(),
+        services.spec_from_household(household),
+        by=users["imdi"],
+        household=household,
     )
     ranking.results = [["4001", 0.9], ["4012", 0.8], ["4014", 0.7], ["4003", 0.6]]
     ranking.save()
@@ -212,7 +222,14 @@ def test_capacity_import_previews_then_saves_everything(client, users, placement
     url = "/plassering/2027/kapasitet/import/"
     upload = xlsx(
         [
-            ["Kommunenummer", "Vedtak", "Enslige mindreårige under 15", "Enslige mindreårige 15–18", "Vedtaksdato", "Kilde"],
+            [
+                "Kommunenummer",
+                "Vedtak",
+                "Enslige mindreårige under 15",
+                "Enslige mindreårige 15–18",
+                "Vedtaksdato",
+                "Kilde",
+            ],
             ["4001", 12, 0, 2, "12.10.2026", "Sak 41/26"],
             ["4012", 5, None, None, None, ""],
         ]
@@ -224,7 +241,11 @@ def test_capacity_import_previews_then_saves_everything(client, users, placement
     response = client.post(url, {"confirm": "1"})
     assert response.status_code == 302
     porsgrunn = Capacity.objects.get(municipality__number="4001")
-    assert (porsgrunn.decided, porsgrunn.decided_minors_15_18, porsgrunn.source) == (12, 2, "Sak 41/26")
+    assert (porsgrunn.decided, porsgrunn.decided_minors_15_18, porsgrunn.source) == (
+        12,
+        2,
+        "Sak 41/26",
+    )
 
 
 def test_capacity_import_refuses_numbers_as_municipality_codes(client, users, placement_round):
