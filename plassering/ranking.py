@@ -3,7 +3,8 @@ then a weighted sum. Pure functions over plain data (``HouseholdSpec``, ``Munici
 ``CapacityState``): no queries, so the same input, data and weights always give the same order
 (ties by municipality number), and the batch solver scores exactly what the page shows.
 
-Missing data never scores 0: it scores ``NEUTRAL`` and is flagged «mangler data». A criterion
+Missing data never scores 0: it scores the mean of the municipalities that have the data
+(``NEUTRAL`` when none has) and is flagged «mangler data». A criterion
 that does not apply to the household (no adults to match against labour needs, no connection)
 scores ``NEUTRAL`` for every municipality, so it cannot change the order."""
 
@@ -12,7 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import CRITERIA, CRITERION_LABELS
 from .selectors import CapacityState
@@ -261,7 +264,7 @@ def _missing(key: str, weight: float, what: str) -> CriterionResult:
         key,
         weight,
         NEUTRAL,
-        _("Mangler data: %(what)s. Nøytral verdi.") % {"what": what},
+        _("Mangler data: %(what)s.") % {"what": what},
         missing_data=True,
     )
 
@@ -408,7 +411,11 @@ def score_qualification(household, facts, weight, names: Lookups) -> CriterionRe
         }
         if (best.participants or 0) < FEW_PARTICIPANTS:
             warnings.append(_("få deltakere"))
-    reason = _("%(n)s relevante tilbud; best: «%(name)s», %(result)s.") % {
+    reason = ngettext(
+        "%(n)s relevant tilbud: «%(name)s», %(result)s.",
+        "%(n)s relevante tilbud; best: «%(name)s», %(result)s.",
+        len(relevant),
+    ) % {
         "n": len(relevant),
         "name": best.name,
         "result": result_text,
@@ -492,7 +499,7 @@ def score_education(household, facts, weight, names: Lookups) -> CriterionResult
                 "adapted_for_minority_language",
             )
         )
-    reason = "; ".join(parts).capitalize() + "."
+    reason = capfirst("; ".join(parts)) + "."
     return CriterionResult("education", weight, sum(scores) / len(scores), reason, sources)
 
 
@@ -547,7 +554,7 @@ def score_needs(household, facts, weight, names: Lookups) -> CriterionResult:
             )
     if not scores:
         return _missing("needs", weight, ", ".join(str(m) for m in missing))
-    reason = "; ".join(str(p) for p in parts).capitalize()
+    reason = capfirst("; ".join(str(p) for p in parts))
     if missing:
         reason += ". " + _("Mangler data: %(what)s.") % {"what": ", ".join(str(m) for m in missing)}
     else:
@@ -661,6 +668,45 @@ def score_criteria(
     ]
 
 
+def fill_missing(scored: dict[str, list[CriterionResult]]) -> None:
+    """Missing data is neutral: a criterion a municipality has no data for gets the mean of the
+    municipalities that have data for this household (else ``NEUTRAL``), flagged. So a
+    municipality is neither rewarded nor punished for what it did not report, and improving
+    one municipality's data moves it by more than anyone else (monotonicity holds)."""
+    for index, key in enumerate(CRITERIA):
+        known = [
+            criteria[index].score
+            for criteria in scored.values()
+            if criteria[index].applies and not criteria[index].missing_data
+        ]
+        mean = sum(known) / len(known) if known else NEUTRAL
+        for criteria in scored.values():
+            criterion = criteria[index]
+            if criterion.missing_data and criterion.key == key and not criterion.sources:
+                criterion.score = mean
+                if known:
+                    criterion.reason += " " + _(
+                        "Nøytral verdi: snittet for kommunene med data (%(p)s %%)."
+                    ) % {"p": round(mean * 100)}
+                else:
+                    criterion.reason += " " + _("Nøytral verdi (50 %).")
+
+
+def score_all(household, facts, states, weights, names, round_year):
+    """(criteria of every municipality that passes the hard filters, exclusions)."""
+    scored: dict[str, list[CriterionResult]] = {}
+    excluded = []
+    for number in sorted(facts):
+        fact, state = facts[number], states[number]
+        reasons = exclusion_reasons(household, fact, state)
+        if reasons:
+            excluded.append(Exclusion(number, fact.name, fact.county, tuple(reasons)))
+            continue
+        scored[number] = score_criteria(household, fact, state, weights, names, round_year)
+    fill_missing(scored)
+    return scored, excluded
+
+
 def total(criteria: list[CriterionResult]) -> float:
     # Rounded so that float noise never decides an order; ties go by municipality number.
     return round(sum(c.contribution for c in criteria), 9)
@@ -676,17 +722,13 @@ def rank(
 ) -> RankingResult:
     """Every municipality of the round, ranked or excluded with its reasons (never dropped)."""
     weights = normalise_weights(weights)
-    ranked, excluded = [], []
-    for number in sorted(facts):
-        fact, state = facts[number], states[number]
-        reasons = exclusion_reasons(household, fact, state)
-        if reasons:
-            excluded.append(Exclusion(number, fact.name, fact.county, tuple(reasons)))
-            continue
-        criteria = score_criteria(household, fact, state, weights, names, round_year)
+    scored, excluded = score_all(household, facts, states, weights, names, round_year)
+    ranked = []
+    for number, criteria in scored.items():
+        fact = facts[number]
         ranked.append(
             RankedMunicipality(
-                number, fact.name, fact.county, fact.url, total(criteria), state, criteria
+                number, fact.name, fact.county, fact.url, total(criteria), states[number], criteria
             )
         )
     ranked.sort(key=lambda r: (-r.score, r.number))

@@ -518,17 +518,16 @@ def make_ranking(
 def batch_inputs(specs, context, weights: dict):
     """Scores of every household against every municipality that passes its hard filters."""
     from .batch import BatchHousehold
-    from .ranking import exclusion_reasons, normalise_weights, score_criteria, total
+    from .ranking import normalise_weights, score_all, total
 
     weights = normalise_weights(weights)
     households, scores = [], {}
     for index, spec in enumerate(specs):
         households.append(BatchHousehold(spec.persons, spec.minor_group))
-        for number, fact in context.facts.items():
-            state = context.states[number]
-            if exclusion_reasons(spec, fact, state):
-                continue
-            criteria = score_criteria(spec, fact, state, weights, context.names, context.round.year)
+        scored, _excluded = score_all(
+            spec, context.facts, context.states, weights, context.names, context.round.year
+        )
+        for number, criteria in scored.items():
             scores[(index, number)] = total(criteria)
     remaining = {}
     for number, state in context.states.items():

@@ -190,6 +190,20 @@ class TestCriteria:
             assert criteria[key].missing_data
             assert criteria[key].reason.startswith("Mangler data")
 
+    def test_missing_data_gets_the_mean_of_those_with_data(self):
+        """Neither rewarded nor punished: a municipality without labour data scores the mean of
+        those that have it, so an unknown one does not outrank every known weak match."""
+        known = [
+            facts("4003", labour_needs=[LabourNeed("7212", "high", 0)]),  # 1.0
+            facts("4005", labour_needs=[LabourNeed("72", "high", 0)]),  # 0.5
+        ]
+        unknown = MunicipalityFacts("4001", "Uten profil", "40", "/kommuner/4001/")
+        result = run(FAMILY, [*known, unknown], {n: state(n) for n in ("4001", "4003", "4005")})
+        work = {r.number: next(c for c in r.criteria if c.key == "work") for r in result.results}
+        assert work["4001"].score == pytest.approx(0.75) and work["4001"].missing_data
+        assert "snittet for kommunene med data (75 %)" in work["4001"].reason
+        assert work["4005"].score == 0.5 and not work["4005"].missing_data
+
     def test_few_participants_are_shrunk_and_warned(self):
         small = facts("4001", offers=[Offer("introduction", "Intro", Decimal("100"), 2, 0)])
         large = facts("4002", offers=[Offer("introduction", "Intro", Decimal("90"), 200, 0)])
