@@ -10,16 +10,67 @@ scores ``NEUTRAL`` for every municipality, so it cannot change the order."""
 
 from __future__ import annotations
 
+import contextvars
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext as _gettext
+from django.utils.translation import ngettext as _ngettext
 
-from .models import CRITERIA, CRITERION_LABELS
+from .models import CRITERIA, CRITERION_LABELS, CapacitySource
 from .selectors import CapacityState
 from .sources import LabourNeed, MunicipalityFacts, Source
+
+# One ranking asks for the same few hundred messages thousands of times; within one ranking the
+# language does not change, so each message is translated once (per ranking, per context).
+_translations: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "plassering_translations", default=None
+)
+
+
+def _(message: str) -> str:
+    cache = _translations.get()
+    if cache is None:
+        return _gettext(message)
+    found = cache.get(message)
+    if found is None:
+        found = cache[message] = _gettext(message)
+    return found
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    cache = _translations.get()
+    key = (singular, plural, count == 1)
+    if cache is None:
+        return _ngettext(singular, plural, count)
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = _ngettext(singular, plural, count)
+    return found
+
+
+@contextmanager
+def translations_cached():
+    token = _translations.set({})
+    try:
+        yield
+    finally:
+        _translations.reset(token)
+
+
+def _label(lazy) -> str:
+    """A lazy label (a choice's label) translated through the same cache."""
+    cache = _translations.get()
+    if cache is None:
+        return str(lazy)
+    key = ("lazy", id(lazy))
+    found = cache.get(key)
+    if found is None:
+        found = cache[key] = str(lazy)
+    return found
+
 
 NEUTRAL = 0.5
 # Match depth of two STYRK-08 codes (length of the common prefix): unit group > minor group >
@@ -116,7 +167,7 @@ class CriterionResult:
 
     @property
     def label(self) -> str:
-        return str(CRITERION_LABELS[self.key])
+        return _label(CRITERION_LABELS[self.key])
 
     @property
     def percent(self) -> int:
@@ -606,13 +657,14 @@ def score_connection(household, facts, weight, names: Lookups) -> CriterionResul
 
 def score_balance(household, facts, state: CapacityState, weight) -> CriterionResult:
     share = state.free_share
+    source_label = _label(CapacitySource(state.source).label)
     reason = _("Ledig %(remaining)s av %(decided)s (%(share)s %%, %(source)s).") % {
         "remaining": state.remaining,
         "decided": state.decided,
         "share": round(share * 100),
-        "source": state.source_label,
+        "source": source_label,
     }
-    label = _("Kapasitet: %(source)s") % {"source": state.source_label}
+    label = _("Kapasitet: %(source)s") % {"source": source_label}
     return CriterionResult(
         "balance",
         weight,
@@ -722,7 +774,8 @@ def rank(
 ) -> RankingResult:
     """Every municipality of the round, ranked or excluded with its reasons (never dropped)."""
     weights = normalise_weights(weights)
-    scored, excluded = score_all(household, facts, states, weights, names, round_year)
+    with translations_cached():
+        scored, excluded = score_all(household, facts, states, weights, names, round_year)
     ranked = []
     for number, criteria in scored.items():
         fact = facts[number]

@@ -14,7 +14,9 @@ logger = logging.getLogger(__name__)
 @receiver(statistics_changed, dispatch_uid="plassering-decisions-from-statistics")
 def decisions_from_statistics(sender, **kwargs):
     from .services import decisions_from_statistics as fill
+    from .sources import forget_cached_facts
 
+    forget_cached_facts()
     with transaction.atomic():
         filled = fill()
     if filled:

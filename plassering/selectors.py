@@ -21,7 +21,7 @@ from .models import (
     MinorGroup,
     PlacementChoice,
 )
-from .sources import MunicipalityFacts, municipalities_for_round, round_facts
+from .sources import MunicipalityFacts, municipalities_for_round, round_facts_cached
 
 
 @dataclass(frozen=True)
@@ -158,13 +158,17 @@ def capacity_state(
 
 
 def capacity_list(
-    *, round_: Round, county: str | None = None, facts: dict[str, MunicipalityFacts] | None = None
+    *,
+    round_: Round,
+    county: str | None = None,
+    facts: dict[str, MunicipalityFacts] | None = None,
+    municipalities=None,
 ) -> list[CapacityState]:
     """Every municipality of the round (or of one county), in number order."""
-    facts = facts if facts is not None else round_facts(round_)
-    municipalities = municipalities_for_round(round_)
+    municipalities = municipalities or municipalities_for_round(round_)
+    facts = facts if facts is not None else round_facts_cached(round_, municipalities)
     if county:
-        municipalities = [m for m in municipalities if m.county and m.county.number == county]
+        municipalities = [m for m in municipalities if m.county_number == county]
     capacities = {
         c.municipality_id: c
         for c in Capacity.objects.filter(round=round_).only(
@@ -181,7 +185,7 @@ def capacity_list(
         capacity_state(
             number=m.number,
             name=m.name,
-            county=m.county.number if m.county else "",
+            county=m.county_number or "",
             capacity=capacities.get(m.pk),
             facts=facts.get(m.number),
             allocated=allocated.get(m.pk, {}),
@@ -244,6 +248,21 @@ def choice_statistics(*, recent: int = 50) -> ChoiceStatistics:
     return ChoiceStatistics(counts["total"], counts["in_top_3"], counts["first"], overrides)
 
 
+_NAMES: dict[str, tuple[tuple, dict[str, str]]] = {}
+
+
+def _register_names(model) -> dict[str, str]:
+    """Code → name of a register table, reloaded when its size or newest row changes."""
+    from django.db.models import Count, Max
+
+    stamp = tuple(model.objects.aggregate(n=Count("id"), last=Max("id")).values())
+    cached = _NAMES.get(model.__name__)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, dict(model.objects.values_list("code", "name")))
+        _NAMES[model.__name__] = cached
+    return cached[1]
+
+
 @dataclass
 class RankingContext:
     """What one ranking reads, loaded once: facts, capacity and display names."""
@@ -259,11 +278,15 @@ def ranking_context(*, round_: Round) -> RankingContext:
 
     from .ranking import Lookups
 
-    facts = round_facts(round_)
-    states = {s.number: s for s in capacity_list(round_=round_, facts=facts)}
+    municipalities = municipalities_for_round(round_)
+    facts = round_facts_cached(round_, municipalities)
+    states = {
+        s.number: s
+        for s in capacity_list(round_=round_, facts=facts, municipalities=municipalities)
+    }
     names = Lookups(
-        occupations=dict(Occupation.objects.values_list("code", "name")),
-        areas=dict(ProgrammeArea.objects.values_list("code", "name")),
+        occupations=_register_names(Occupation),
+        areas=_register_names(ProgrammeArea),
         municipalities={number: f.name for number, f in facts.items()},
     )
     return RankingContext(round_, facts, states, names)

@@ -518,15 +518,16 @@ def make_ranking(
 def batch_inputs(specs, context, weights: dict):
     """Scores of every household against every municipality that passes its hard filters."""
     from .batch import BatchHousehold
-    from .ranking import normalise_weights, score_all, total
+    from .ranking import normalise_weights, score_all, total, translations_cached
 
     weights = normalise_weights(weights)
     households, scores = [], {}
     for index, spec in enumerate(specs):
         households.append(BatchHousehold(spec.persons, spec.minor_group))
-        scored, _excluded = score_all(
-            spec, context.facts, context.states, weights, context.names, context.round.year
-        )
+        with translations_cached():
+            scored, _excluded = score_all(
+                spec, context.facts, context.states, weights, context.names, context.round.year
+            )
         for number, criteria in scored.items():
             scores[(index, number)] = total(criteria)
     remaining = {}

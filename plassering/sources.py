@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from portal.register.models import Municipality, ProgrammeArea, StatisticValue
 from skjema import reading
-from skjema.models import Round, Version
+from skjema.models import Round, Submission, Version
 
 TRACK_RECORD_YEARS = 3
 
@@ -223,22 +223,29 @@ def _track_records(round_: Round, numbers: dict[int, str]) -> dict[str, dict[int
     return result
 
 
-def municipalities_for_round(round_: Round) -> list[Municipality]:
-    return list(
-        Municipality.objects.in_structure(round_.structure)
-        .select_related("county")
+@dataclass(frozen=True)
+class MunicipalityRow:
+    pk: int
+    number: str
+    name: str
+    county_number: str
+
+
+def municipalities_for_round(round_: Round) -> list[MunicipalityRow]:
+    """The round's municipalities as plain rows (one query)."""
+    return [
+        MunicipalityRow(*row)
+        for row in Municipality.objects.in_structure(round_.structure)
         .order_by("number")
-    )
+        .values_list("pk", "number", "name", "county__number")
+    ]
 
 
 def round_facts_for(round_: Round, numbers: list[str]) -> dict[str, MunicipalityFacts]:
     """Profile, recommendation and stated capacity of a few municipalities (the capacity in
     force when there is no decision yet); no statistics, no partners' needs."""
-    municipalities = list(
-        Municipality.objects.in_structure(round_.structure)
-        .filter(number__in=list(numbers))
-        .select_related("county")
-    )
+    wanted = set(numbers)
+    municipalities = [m for m in municipalities_for_round(round_) if m.number in wanted]
     facts = _base_facts(municipalities)
     _add_profiles(round_, facts, municipalities=numbers)
     _add_recommendations(round_, facts)
@@ -246,12 +253,13 @@ def round_facts_for(round_: Round, numbers: list[str]) -> dict[str, Municipality
 
 
 def _base_facts(municipalities) -> dict[str, MunicipalityFacts]:
+    url = reverse("register:municipality", args=["0000"]).replace("0000", "{}")
     return {
         m.number: MunicipalityFacts(
             number=m.number,
             name=m.name,
-            county=m.county.number if m.county else "",
-            url=reverse("register:municipality", args=[m.number]),
+            county=m.county_number or "",
+            url=url.format(m.number),
         )
         for m in municipalities
     }
@@ -277,9 +285,46 @@ def _add_recommendations(round_, facts) -> None:
             facts[number].recommended = recommended
 
 
-def round_facts(round_: Round) -> dict[str, MunicipalityFacts]:
+# Facts per round, kept while the data they come from is unchanged (see ``_stamp``).
+_CACHE: dict[int, tuple[tuple, dict[str, MunicipalityFacts]]] = {}
+
+
+def _stamp(round_: Round) -> tuple:
+    """What changes when a profile, a county submission or a statistic changes: two queries.
+    Submissions' ``updated_at`` moves on every save and status change; versions only grow; a
+    statistics import updates values in place, so its rows' count and newest id are not
+    enough – the register's ``statistics_changed`` signal clears the cache as well."""
+    from django.db.models import Count, Max
+
+    submissions = Submission.objects.filter(round=round_).aggregate(
+        changed=Max("updated_at"), count=Count("id"), version=Max("versions__id")
+    )
+    return (submissions["changed"], submissions["count"], submissions["version"], _GENERATION[0])
+
+
+_GENERATION = [0]
+
+
+def forget_cached_facts(**_kwargs) -> None:
+    _GENERATION[0] += 1
+    _CACHE.clear()
+
+
+def round_facts_cached(round_: Round, municipalities=None) -> dict[str, MunicipalityFacts]:
+    """``round_facts``, reused while nothing it reads has changed. The facts are read-only
+    for everyone who gets them."""
+    stamp = _stamp(round_)
+    cached = _CACHE.get(round_.pk)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    facts = round_facts(round_, municipalities)
+    _CACHE[round_.pk] = (stamp, facts)
+    return facts
+
+
+def round_facts(round_: Round, municipalities=None) -> dict[str, MunicipalityFacts]:
     """Everything the ranking reads about every municipality of the round, by number."""
-    municipalities = municipalities_for_round(round_)
+    municipalities = municipalities or municipalities_for_round(round_)
     by_id = {m.pk: m.number for m in municipalities}
     facts = _base_facts(municipalities)
     _add_profiles(round_, facts)

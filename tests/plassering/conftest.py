@@ -67,3 +67,13 @@ def api(client):
         return client
 
     return _as
+
+
+@pytest.fixture(autouse=True)
+def _fresh_facts():
+    """Round facts are cached per process; each test starts from its own data."""
+    from plassering.sources import forget_cached_facts
+
+    forget_cached_facts()
+    yield
+    forget_cached_facts()
