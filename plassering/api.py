@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -26,12 +27,12 @@ from .serializers import (
     AllocationSerializer,
     BatchRequestSerializer,
     BatchResponseSerializer,
-    CapacityQuerySerializer,
-    CapacitySerializer,
-    CapacityUpdateSerializer,
+    MunicipalityCapacityQuerySerializer,
+    MunicipalityCapacitySerializer,
+    MunicipalityCapacityUpdateSerializer,
     RankingRequestSerializer,
     RankingResponseSerializer,
-    ReasonSerializer,
+    AllocationReasonSerializer,
     batch_payload,
     ranking_payload,
 )
@@ -52,6 +53,7 @@ class IsPlacementOfficer(BasePermission):
 
 class PlacementView(APIView):
     permission_classes = [IsPlacementOfficer]
+    parser_classes = [JSONParser]
 
 
 def _refused(error: services.PlacementError) -> Response:
@@ -104,15 +106,15 @@ class CapacityListView(PlacementView):
             OpenApiParameter("round", OpenApiTypes.INT, required=True),
             OpenApiParameter("county", OpenApiTypes.STR, required=False),
         ],
-        responses={200: CapacitySerializer(many=True), 400: PLAIN_ERROR},
+        responses={200: MunicipalityCapacitySerializer(many=True), 400: PLAIN_ERROR},
     )
     def get(self, request):
-        query = CapacityQuerySerializer(data=request.query_params.dict())
+        query = MunicipalityCapacityQuerySerializer(data=request.query_params.dict())
         query.is_valid(raise_exception=True)
         states = selectors.capacity_list(
             round_=query.validated_data["round"], county=query.validated_data.get("county")
         )
-        return Response(CapacitySerializer(states, many=True).data)
+        return Response(MunicipalityCapacitySerializer(states, many=True).data)
 
 
 class CapacityDetailView(PlacementView):
@@ -130,17 +132,17 @@ class CapacityDetailView(PlacementView):
 
     @extend_schema(
         operation_id="placement_capacity_retrieve",
-        responses={200: CapacitySerializer, 404: PLAIN_ERROR},
+        responses={200: MunicipalityCapacitySerializer, 404: PLAIN_ERROR},
     )
     def get(self, request, year: int, number: str):
         round_, municipality = self._target(year, number)
-        return Response(CapacitySerializer(self._state(round_, municipality)).data)
+        return Response(MunicipalityCapacitySerializer(self._state(round_, municipality)).data)
 
     @extend_schema(
         operation_id="placement_capacity_update",
         summary=_("Registrer kommunestyrets vedtak"),
-        request=CapacityUpdateSerializer,
-        responses={200: CapacitySerializer, 400: PLAIN_ERROR, 404: PLAIN_ERROR},
+        request=MunicipalityCapacityUpdateSerializer,
+        responses={200: MunicipalityCapacitySerializer, 400: PLAIN_ERROR, 404: PLAIN_ERROR},
         examples=[
             OpenApiExample(
                 "vedtak",
@@ -151,7 +153,7 @@ class CapacityDetailView(PlacementView):
     )
     def put(self, request, year: int, number: str):
         round_, municipality = self._target(year, number)
-        serializer = CapacityUpdateSerializer(data=request.data)
+        serializer = MunicipalityCapacityUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         entry = services.DecisionInput(
@@ -168,7 +170,7 @@ class CapacityDetailView(PlacementView):
             )
         except services.PlacementError as error:
             return _refused(error)
-        return Response(CapacitySerializer(self._state(round_, municipality)).data)
+        return Response(MunicipalityCapacitySerializer(self._state(round_, municipality)).data)
 
 
 def _allocations():
@@ -179,6 +181,7 @@ def _allocations():
 
 class AllocationListView(PlacementView, generics.GenericAPIView):
     serializer_class = AllocationSerializer
+    queryset = Allocation.objects.none()
 
     @extend_schema(
         operation_id="placement_allocations_list",
@@ -245,12 +248,12 @@ def _transition_view(action: str, summary):
         @extend_schema(
             operation_id=f"placement_allocations_{action}",
             summary=summary,
-            request=ReasonSerializer,
+            request=AllocationReasonSerializer,
             responses={200: AllocationSerializer, 400: PLAIN_ERROR, 404: PLAIN_ERROR},
         )
         def post(self, request, allocation_id: int):
             allocation = get_object_or_404(Allocation, pk=allocation_id)
-            serializer = ReasonSerializer(data=request.data)
+            serializer = AllocationReasonSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             try:
                 services.transition_allocation(

@@ -90,7 +90,7 @@ class CodeRelatedField(serializers.SlugRelatedField):
         return super().to_internal_value(data)
 
 
-class AdultSerializer(StrictSerializer):
+class HouseholdAdultSerializer(StrictSerializer):
     occupations = serializers.ListField(
         child=OccupationCodeField(),
         required=False,
@@ -112,7 +112,7 @@ class AdultSerializer(StrictSerializer):
     )
 
 
-class ConnectionSerializer(StrictSerializer):
+class HouseholdConnectionSerializer(StrictSerializer):
     municipality = CodeRelatedField(
         slug_field="number",
         queryset=Municipality.objects.all(),
@@ -126,7 +126,7 @@ class ConnectionSerializer(StrictSerializer):
 
 class HouseholdSerializer(StrictSerializer):
     case_reference = serializers.CharField(required=False, max_length=100, allow_blank=True)
-    adults = AdultSerializer(many=True, required=False, max_length=12)
+    adults = HouseholdAdultSerializer(many=True, required=False, max_length=12)
     children_ages = serializers.ListField(
         child=serializers.IntegerField(min_value=0, max_value=MAX_AGE_MINOR),
         required=False,
@@ -138,7 +138,7 @@ class HouseholdSerializer(StrictSerializer):
     needs = serializers.ListField(
         child=serializers.ChoiceField(choices=Need.choices), required=False, max_length=3
     )
-    connection = ConnectionSerializer(required=False, allow_null=True)
+    connection = HouseholdConnectionSerializer(required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000)
 
     def validate(self, attrs):
@@ -176,7 +176,7 @@ class RoundField(serializers.IntegerField):
         return value.year if isinstance(value, Round) else value
 
 
-class WeightsSerializer(StrictSerializer):
+class RankingWeightsSerializer(StrictSerializer):
     def get_fields(self):
         return {
             key: serializers.FloatField(min_value=0, max_value=1, required=False)
@@ -193,12 +193,12 @@ class RankingRequestSerializer(StrictSerializer):
     round = RoundField(help_text=_("Bosettingsåret, f.eks. 2027."))
     limit = serializers.IntegerField(min_value=1, max_value=400, default=10, required=False)
     household = HouseholdSerializer()
-    weights = WeightsSerializer(
+    weights = RankingWeightsSerializer(
         required=False, help_text=_("«Hva om»: egne vekter i stedet for gjeldende vektsett.")
     )
 
 
-class SourceSerializer(serializers.Serializer):
+class RankingSourceSerializer(serializers.Serializer):
     kind = serializers.CharField()
     label = serializers.CharField()
     section = serializers.CharField(required=False)
@@ -211,14 +211,14 @@ class SourceSerializer(serializers.Serializer):
     url = serializers.CharField(required=False)
 
 
-class CriterionSerializer(serializers.Serializer):
+class RankingCriterionSerializer(serializers.Serializer):
     key = serializers.CharField()
     weight = serializers.FloatField()
     score = serializers.FloatField()
     reason = serializers.CharField()
     missing_data = serializers.BooleanField()
     warnings = serializers.ListField(child=serializers.CharField())
-    sources = SourceSerializer(many=True)
+    sources = RankingSourceSerializer(many=True)
 
 
 class RankedSerializer(serializers.Serializer):
@@ -228,7 +228,7 @@ class RankedSerializer(serializers.Serializer):
     decided = serializers.IntegerField()
     remaining = serializers.IntegerField()
     capacity_source = serializers.CharField()
-    criteria = CriterionSerializer(many=True)
+    criteria = RankingCriterionSerializer(many=True)
 
 
 class ExcludedSerializer(serializers.Serializer):
@@ -281,7 +281,7 @@ def ranking_payload(round_, stored, result, limit: int) -> dict:
     }
 
 
-class CapacitySerializer(serializers.Serializer):
+class MunicipalityCapacitySerializer(serializers.Serializer):
     municipality = serializers.CharField(source="number")
     name = serializers.CharField()
     county = serializers.CharField()
@@ -297,13 +297,13 @@ class CapacitySerializer(serializers.Serializer):
     source = serializers.CharField(source="decision_source", allow_blank=True)
 
 
-class CapacityQuerySerializer(StrictSerializer):
+class MunicipalityCapacityQuerySerializer(StrictSerializer):
     round = RoundField()
     county = serializers.RegexField(r"^\d{2}$", required=False, max_length=2)
     page = serializers.IntegerField(required=False, min_value=1)
 
 
-class CapacityUpdateSerializer(StrictSerializer):
+class MunicipalityCapacityUpdateSerializer(StrictSerializer):
     decided = serializers.IntegerField(min_value=0, max_value=100000, allow_null=True)
     decided_minors_under_15 = serializers.IntegerField(
         min_value=0, max_value=100000, required=False, default=0
@@ -315,7 +315,7 @@ class CapacityUpdateSerializer(StrictSerializer):
     source = serializers.CharField(required=False, allow_blank=True, max_length=255, default="")
 
 
-class TransitionSerializer(serializers.Serializer):
+class AllocationTransitionSerializer(serializers.Serializer):
     action = serializers.CharField()
     from_status = serializers.CharField()
     to_status = serializers.CharField()
@@ -332,7 +332,7 @@ class AllocationSerializer(serializers.Serializer):
     minor_group = serializers.CharField()
     status = serializers.ChoiceField(choices=AllocationStatus.choices)
     proposed_on = serializers.DateField()
-    transitions = TransitionSerializer(many=True)
+    transitions = AllocationTransitionSerializer(many=True)
 
 
 class AllocationCreateSerializer(StrictSerializer):
@@ -357,7 +357,7 @@ class AllocationCreateSerializer(StrictSerializer):
         return attrs
 
 
-class ReasonSerializer(StrictSerializer):
+class AllocationReasonSerializer(StrictSerializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
 
 
@@ -370,7 +370,7 @@ class BatchRequestSerializer(StrictSerializer):
     households = BatchHouseholdSerializer(many=True, min_length=1, max_length=300)
 
 
-class ProposalSerializer(serializers.Serializer):
+class BatchProposalSerializer(serializers.Serializer):
     case_reference = serializers.CharField()
     household = serializers.IntegerField()
     municipality = serializers.CharField(allow_null=True)
@@ -389,7 +389,7 @@ class BatchResponseSerializer(serializers.Serializer):
     gain_over_greedy = serializers.FloatField()
     best_bound = serializers.FloatField()
     solve_ms = serializers.FloatField()
-    proposals = ProposalSerializer(many=True)
+    proposals = BatchProposalSerializer(many=True)
 
 
 def batch_payload(batch) -> dict:
