@@ -24,6 +24,7 @@ from . import selectors, services
 from .models import Allocation, CapacityChange, HouseholdAccess
 from .serializers import (
     AllocationCreateSerializer,
+    AllocationReasonSerializer,
     AllocationSerializer,
     BatchRequestSerializer,
     BatchResponseSerializer,
@@ -32,7 +33,6 @@ from .serializers import (
     MunicipalityCapacityUpdateSerializer,
     RankingRequestSerializer,
     RankingResponseSerializer,
-    AllocationReasonSerializer,
     batch_payload,
     ranking_payload,
 )
