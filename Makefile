@@ -45,6 +45,7 @@ format: install
 
 bench: install
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py bench
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py bench_placement
 
 clean:
 	rm -rf $(VENV) db.sqlite3 .test-media .pytest_cache .ruff_cache

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from plassering import api as plassering_api
 from portal.register import api as register_api
 from skjema import api as skjema_api
 from sok import api as sok_api
@@ -16,5 +17,6 @@ sok_api.register_routes(router)
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("placement/", include(plassering_api.urlpatterns)),
     path("", include(router.urls)),
 ]

@@ -17,6 +17,7 @@ def demo_round_year(today: datetime.date | None = None) -> int:
 
 def load_demo(password: str) -> dict:
     """Each app's demo loader, in dependency order: users, pages, forms, meetings."""
+    from plassering.demo import load as load_placement_demo
     from portal.accounts.demo import create_demo_users
     from portal.content.demo import build_demo_content
     from portal.register.demo import load_demo_statistics
@@ -29,7 +30,9 @@ def load_demo(password: str) -> dict:
     content = build_demo_content(round_year)
     skjema = build_demo_skjema(round_year)
     meetings = build_demo_meetings(round_year)
+    placement = load_placement_demo(round_year)
     return {
+        "placement": placement,
         "logins": logins,
         "round_year": round_year,
         "statistics": statistics,

@@ -26,6 +26,7 @@ urlpatterns = [
     path("dokumenter/", include(wagtaildocs_urls)),
     path("skjema/", include("skjema.urls")),
     path("sok/", include("sok.urls")),
+    path("plassering/", include("plassering.urls")),
     path("", include("portal.register.urls")),
 ]
 

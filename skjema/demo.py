@@ -43,6 +43,7 @@ LABOUR = [
     ("51", "none", "Kokker og servitører i reiselivet om sommeren."),
     ("83", "trade_certificate", "Yrkessjåfører med førerkort klasse C/CE."),
     ("23", "higher_education", "Lærere og barnehagelærere."),
+    ("72", "trade_certificate", "Sveisere og platearbeidere til verft og industri."),
 ]
 COOPERATION_AREAS = [
     ("Felles voksenopplæring", "Felles norskopplæring og grunnskole for voksne."),
@@ -121,9 +122,12 @@ def _profile_content(municipality: Municipality, partners: list[str], year: int)
         "wants_to_settle": wants,
         "capacity": rng.choice([10, 15, 20, 25, 30, 40, 60]),
         "takes_unaccompanied_minors": minors,
-        "unaccompanied_minors_number": rng.randint(2, 8) if minors else None,
-        "unaccompanied_minors_age_group": rng.choice(["under_15", "15_18"]) if minors else "",
+        "minors_under_15": rng.randint(0, 3) if minors else None,
+        "minors_15_18": rng.randint(2, 6) if minors else None,
         "household_types": sorted(rng.sample(HOUSEHOLDS, rng.randint(2, 4))),
+        "largest_household": rng.choice([4, 5, 6, 7, 8]),
+        "wheelchair_dwellings": rng.choice([0, 0, 1, 2, 3, 5]),
+        "health_followup": rng.choice(["yes", "yes", "limited", "no"]),
         "housing_situation": f"{DEMO_MARK}. Kommunen har {rng.randint(5, 40)} ledige "
         "kommunale boliger og samarbeider med private utleiere.",
         "special_needs_capacity": "Begrenset kapasitet for rullestolbrukere.",

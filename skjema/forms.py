@@ -52,8 +52,17 @@ HINTS = {
         "Forslag vises mens du skriver."
     ),
     ("capacity", "capacity"): _("Hvor mange flyktninger kommunen kan bosette i denne runden."),
-    ("capacity", "unaccompanied_minors_number"): _(
-        "Fylles ut hvis kommunen tar imot enslige mindreårige."
+    ("capacity", "minors_under_15"): _(
+        "Fylles ut hvis kommunen tar imot enslige mindreårige. 0 hvis ingen plasser."
+    ),
+    ("capacity", "minors_15_18"): _(
+        "Fylles ut hvis kommunen tar imot enslige mindreårige. 0 hvis ingen plasser."
+    ),
+    ("capacity", "largest_household"): _(
+        "Antall personer i den største husholdningen kommunen har bolig til."
+    ),
+    ("capacity", "wheelchair_dwellings"): _(
+        "Boliger som er tilgjengelige for rullestolbrukere. 0 hvis ingen."
     ),
     ("capacity", "household_types"): _("Kryss av for alle som passer."),
     ("plans", "plan_url"): _("Adressen til planen på nettet, hvis den er publisert."),

@@ -145,9 +145,12 @@ PROFILE_SECTIONS: tuple[Section, ...] = (
             "wants_to_settle",
             "capacity",
             "takes_unaccompanied_minors",
-            "unaccompanied_minors_number",
-            "unaccompanied_minors_age_group",
+            "minors_under_15",
+            "minors_15_18",
             "household_types",
+            "largest_household",
+            "wheelchair_dwellings",
+            "health_followup",
             "housing_situation",
             "special_needs_capacity",
             "capacity_comment",
@@ -451,11 +454,16 @@ def _validate_rules(section: Section, row: dict, context: ValidationContext, add
     if section.key == "capacity":
         if row.get("wants_to_settle") in {"yes", "partly"} and _empty(row.get("capacity")):
             add("capacity", _("Oppgi hvor mange kommunen kan bosette."))
-        if row.get("takes_unaccompanied_minors") is True:
-            if _empty(row.get("unaccompanied_minors_number")):
-                add("unaccompanied_minors_number", _("Oppgi hvor mange enslige mindreårige."))
-            if _empty(row.get("unaccompanied_minors_age_group")):
-                add("unaccompanied_minors_age_group", _("Velg aldersgruppe."))
+        if row.get("takes_unaccompanied_minors") is True and all(
+            _empty(row.get(name)) for name in ("minors_under_15", "minors_15_18")
+        ):
+            add(
+                "minors_under_15",
+                _("Oppgi plasser for enslige mindreårige under 15 år, 15–18 år eller begge."),
+            )
+        largest = row.get("largest_household")
+        if isinstance(largest, int) and not isinstance(largest, bool) and largest == 0:
+            add("largest_household", _("Største husholdning må være minst 1 person."))
         valid_types = {c[0] for c in MunicipalityProfile.HouseholdType.choices}
         unknown = [t for t in row.get("household_types") or [] if t not in valid_types]
         if unknown:

@@ -607,7 +607,5 @@ for _section, _name, _reason in (
     ("qualification", "result_participants", "context of result_share, shown on the profile page"),
     ("labour", "scale", "a rough size of the need, shown on the profile page"),
     ("labour", "sector", "public/private, shown on the profile page"),
-    ("capacity", "unaccompanied_minors_number", "detail of takes_unaccompanied_minors"),
-    ("capacity", "unaccompanied_minors_age_group", "detail of takes_unaccompanied_minors"),
 ):
     registry.exclude(_section, _name, _reason)

@@ -122,3 +122,37 @@ def can_read_meeting_material(user, county: County | None) -> bool:
     if is_imdi(user) or is_ks(user) or is_editor(user):
         return True
     return is_county_officer(user, county) if county is not None else is_county_officer(user)
+
+
+# --- placement (plassering) ----------------------------------------------------------------
+
+
+def can_view_households(user) -> bool:
+    """Households to place are personal data: IMDi officers and administrators only – never
+    county officers, KS or editors, in no page, API, admin or search."""
+    return is_imdi(user)
+
+
+def can_place_households(user) -> bool:
+    """Rank municipalities for a household, choose one, run a batch, move an allocation on."""
+    return is_imdi(user)
+
+
+def can_manage_capacity(user) -> bool:
+    """Enter and import the councils' decisions (vedtak) in the capacity ledger."""
+    return is_imdi(user)
+
+
+def can_view_capacity(user) -> bool:
+    """«Ledig 12 av 20»: IMDi sees what is left of every municipality's capacity."""
+    return is_imdi(user)
+
+
+def can_edit_placement_weights(user) -> bool:
+    """The ranking's criterion weights are set by IMDi's administrators."""
+    return is_administrator(user)
+
+
+def can_view_placement_statistics(user) -> bool:
+    """How often officers chose from the top 3, and the override reasons."""
+    return is_administrator(user)

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "portal.content",
     "skjema",
     "sok",
+    "plassering",
     "wagtail.api.v2",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -138,6 +139,8 @@ EMAIL_BACKEND = env_str(
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL", "") or ""
 SOK_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "database"
 SOK_INDEX_PREFIX = env_str("SOK_INDEX_PREFIX", "bosetting")
+# Placement: households are deleted this many days after their last allocation is closed.
+PLASSERING_HOUSEHOLD_RETENTION_DAYS = env_int("PLASSERING_HOUSEHOLD_RETENTION_DAYS", 90)
 
 WAGTAIL_SITE_NAME = "Bosettingsportalen"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

@@ -152,10 +152,10 @@ class MunicipalityProfile(Submission):
         PARTLY = "partly", _("Delvis")
         NO = "no", _("Nei")
 
-    class MinorsAgeGroup(models.TextChoices):
-        UNDER_15 = "under_15", _("Under 15 år")
-        FROM_15 = "15_18", _("15–18 år")
-        ALL = "all", _("Alle aldre")
+    class HealthFollowup(models.TextChoices):
+        YES = "yes", _("Ja")
+        LIMITED = "limited", _("Begrenset")
+        NO = "no", _("Nei")
 
     class HouseholdType(models.TextChoices):
         SINGLE = "single", _("Enslige voksne")
@@ -172,17 +172,26 @@ class MunicipalityProfile(Submission):
     takes_unaccompanied_minors = models.BooleanField(
         _("tar imot enslige mindreårige"), null=True, blank=True
     )
-    unaccompanied_minors_number = models.PositiveIntegerField(
-        _("antall enslige mindreårige"), null=True, blank=True
+    minors_under_15 = models.PositiveIntegerField(
+        _("plasser for enslige mindreårige under 15 år"), null=True, blank=True
     )
-    unaccompanied_minors_age_group = models.CharField(
-        _("aldersgruppe for enslige mindreårige"),
-        max_length=10,
-        choices=MinorsAgeGroup.choices,
-        blank=True,
+    minors_15_18 = models.PositiveIntegerField(
+        _("plasser for enslige mindreårige 15–18 år"), null=True, blank=True
     )
     household_types = models.JSONField(
         _("husholdningstyper kommunen kan ta imot"), default=list, blank=True
+    )
+    largest_household = models.PositiveSmallIntegerField(
+        _("største husholdning kommunen kan bosette (personer)"), null=True, blank=True
+    )
+    wheelchair_dwellings = models.PositiveIntegerField(
+        _("antall boliger tilrettelagt for rullestolbrukere"), null=True, blank=True
+    )
+    health_followup = models.CharField(
+        _("kapasitet for helseoppfølging"),
+        max_length=8,
+        choices=HealthFollowup.choices,
+        blank=True,
     )
     housing_situation = models.TextField(_("boligsituasjon"), blank=True)
     special_needs_capacity = models.TextField(
