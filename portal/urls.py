@@ -30,8 +30,12 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
+    # Only the public image renditions: documents (draft plans among them) are served by
+    # Wagtail's permission-checked view under /dokumenter/, never from MEDIA_URL.
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += static(
+        f"{settings.MEDIA_URL}images/", document_root=settings.MEDIA_ROOT / "images"
+    )
 
 urlpatterns += [path("", include(wagtail_urls))]
