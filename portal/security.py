@@ -91,8 +91,9 @@ def check_file_signature(upload) -> None:
             with zipfile.ZipFile(upload) as archive:
                 names = archive.namelist()
                 if extension in _OPENDOCUMENT_TYPES:
-                    ok = "mimetype" in names and archive.read("mimetype").strip() == (
-                        _OPENDOCUMENT_TYPES[extension]
+                    ok = (
+                        "mimetype" in names
+                        and archive.read("mimetype").strip() == (_OPENDOCUMENT_TYPES[extension])
                     )
                 else:
                     ok = "[Content_Types].xml" in names and any(

@@ -52,9 +52,7 @@ def plan_documents_to_delete(*, now: datetime.datetime | None = None):
 
     now = now or timezone.now()
     grace = datetime.timedelta(days=getattr(settings, "PLAN_DOCUMENT_GRACE_DAYS", 7))
-    current = CountySubmission.objects.filter(plan_document__isnull=False).values(
-        "plan_document"
-    )
+    current = CountySubmission.objects.filter(plan_document__isnull=False).values("plan_document")
     submitted = {
         value
         for value in Version.objects.filter(data__plans__plan_document__isnull=False).values_list(
@@ -79,3 +77,37 @@ def delete_replaced_plan_documents() -> int:
         document.delete()
         deleted += 1
     return deleted
+
+
+@job(max_attempts=1, time_limit_seconds=120, memory_limit_mb=768)
+def preview_workbook_upload(file_id: str, round_id: int, county_id: int) -> dict:
+    """Parse an uploaded county workbook (``portal.jobs.models.JobFile``) into a pending import,
+    in the worker's child process with a time and memory limit; a refusal is an outcome, not a
+    failure, so it is not retried. Writes the outcome on the file row and drops its bytes."""
+    import io
+
+    from portal.jobs.models import JobFile
+    from portal.register.models import County
+
+    from .exceptions import SkjemaError
+    from .models import Round
+    from .spreadsheets.importer import create_pending_import
+
+    upload = JobFile.objects.select_related("owner").get(pk=file_id)
+    if upload.outcome is not None:
+        return upload.outcome  # already done (a repeated run)
+    workbook = io.BytesIO(bytes(upload.data or b""))
+    workbook.size = len(workbook.getvalue())
+    try:
+        pending = create_pending_import(
+            workbook,
+            Round.objects.get(pk=round_id),
+            County.objects.get(pk=county_id),
+            upload.owner,
+            filename=upload.name,
+        )
+        outcome = {"token": str(pending.token)}
+    except SkjemaError as exc:
+        outcome = {"error": exc.message}
+    JobFile.objects.filter(pk=file_id).update(outcome=outcome, data=None)
+    return outcome

@@ -20,8 +20,15 @@ class JobStateInline(admin.StackedInline):
     model = JobState
     can_delete = False
     extra = 0
-    fields = ("attempts", "max_attempts", "worker_id", "heartbeat_at", "lease_expires_at",
-              "error_list", "last_error_text")
+    fields = (
+        "attempts",
+        "max_attempts",
+        "worker_id",
+        "heartbeat_at",
+        "lease_expires_at",
+        "error_list",
+        "last_error_text",
+    )
     readonly_fields = fields
     verbose_name = _("forsøk og feil")
 
@@ -73,7 +80,9 @@ class JobAdmin(DBTaskResultAdmin):
             return _("venter på nytt forsøk") if attempts else _("i kø")
         return {
             TaskResultStatus.RUNNING: _("kjører"),
-            TaskResultStatus.SUCCESSFUL: _("ferdig (etter nye forsøk)") if attempts > 1 else _("ferdig"),
+            TaskResultStatus.SUCCESSFUL: _("ferdig (etter nye forsøk)")
+            if attempts > 1
+            else _("ferdig"),
             TaskResultStatus.FAILED: _("feilet"),
         }.get(obj.status, obj.status)
 

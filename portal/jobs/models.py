@@ -1,6 +1,10 @@
 """What django-tasks-db's row does not hold: attempts, the lease of the worker running the job,
 and the error of every failed attempt (so «retried» and «failed with the error» show)."""
 
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
@@ -50,3 +54,35 @@ class ScheduleEntry(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class JobFile(models.Model):
+    """An uploaded file handed to a job (a workbook to parse): the request stores it and
+    returns; the job reads it, writes its outcome here and drops the bytes."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("eier")
+    )
+    name = models.CharField(_("filnavn"), max_length=255)
+    data = models.BinaryField(_("innhold"), null=True, editable=False)
+    job_id = models.CharField(_("jobb"), max_length=64, blank=True)
+    outcome = models.JSONField(_("resultat"), null=True, blank=True)
+    created_at = models.DateTimeField(_("lastet opp"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fil til en jobb")
+        verbose_name_plural = _("filer til jobber")
+
+    def __str__(self):
+        return self.name
+
+    def job_failed(self) -> str:
+        """The error of the job, if it failed for good (time or memory limit, a crash)."""
+        try:
+            row = DBTaskResult.objects.filter(pk=self.job_id).first() if self.job_id else None
+        except ValidationError:  # not a database job (the immediate backend in tests)
+            return ""
+        if row is None or row.status != "FAILED":
+            return ""
+        return (row.traceback.strip().splitlines() or [row.exception_class_path])[-1]

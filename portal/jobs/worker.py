@@ -297,7 +297,9 @@ def _fail(
             exception_class_path=exception_class_path,
             traceback=trace,
         )
-    logger.error("Job %s failed for good after %s attempts: %s", db_result.id, state.attempts, last_line)
+    logger.error(
+        "Job %s failed for good after %s attempts: %s", db_result.id, state.attempts, last_line
+    )
     return Outcome(str(db_result.id), "failed", last_line)
 
 

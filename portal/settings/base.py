@@ -213,6 +213,7 @@ JOBS_SCHEDULE = {
     "paminnelser": ("skjema.tasks.send_reminders", env_int("REMINDER_INTERVAL_SECONDS", 300)),
     "sok-utboks": ("sok.tasks.push_search_updates", 60),
     "rydd-plandokumenter": ("skjema.tasks.delete_replaced_plan_documents", 24 * 3600),
+    "rydd-jobber": ("portal.jobs.tasks.prune_jobs", 24 * 3600),
 }
 PLAN_DOCUMENT_GRACE_DAYS = env_int("PLAN_DOCUMENT_GRACE_DAYS", 7)
 
@@ -277,4 +278,3 @@ CSP_RELAXED_DIRECTIVES = {
     "worker-src": ["'self'", "blob:"],
     "frame-ancestors": ["'self'"],
 }
-

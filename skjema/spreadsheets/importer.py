@@ -18,9 +18,9 @@ import datetime
 import io
 import uuid
 import zipfile
-from xml.etree import ElementTree
 from dataclasses import dataclass, field
 from typing import Any
+from xml.etree import ElementTree
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -244,14 +244,18 @@ class _CountingReader(io.RawIOBase):
         self.scan.bytes_read += len(chunk)
         if self.part_bytes > self.limits.max_part_bytes:
             raise WorkbookTooLarge(
-                _TOO_LARGE.format(what=f"delen {self.name} pakkes ut til mer enn "
-                                  f"{self.limits.max_part_bytes // 1024 // 1024} MB"),
+                _TOO_LARGE.format(
+                    what=f"delen {self.name} pakkes ut til mer enn "
+                    f"{self.limits.max_part_bytes // 1024 // 1024} MB"
+                ),
                 self.scan,
             )
         if self.scan.bytes_read > self.limits.max_unpacked_bytes:
             raise WorkbookTooLarge(
-                _TOO_LARGE.format(what=f"den pakkes ut til mer enn "
-                                  f"{self.limits.max_unpacked_bytes // 1024 // 1024} MB"),
+                _TOO_LARGE.format(
+                    what=f"den pakkes ut til mer enn "
+                    f"{self.limits.max_unpacked_bytes // 1024 // 1024} MB"
+                ),
                 self.scan,
             )
         buffer[: len(chunk)] = chunk
@@ -327,9 +331,7 @@ def _scan_sheet(archive, part, scan: Scan, limits: Limits) -> None:
             scan.widest_row = max(scan.widest_row, in_row)
             if in_row > limits.max_cells_per_row:
                 raise WorkbookTooLarge(
-                    _TOO_LARGE.format(
-                        what=f"en rad har mer enn {limits.max_cells_per_row} celler"
-                    ),
+                    _TOO_LARGE.format(what=f"en rad har mer enn {limits.max_cells_per_row} celler"),
                     scan,
                 )
             if scan.cells > limits.max_cells:
