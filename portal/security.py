@@ -121,3 +121,27 @@ class DocumentForm(BaseDocumentForm):
                 )
             check_file_signature(upload)
         return upload
+
+
+# Ids and years in this portal fit in a PostgreSQL integer; a larger number in a URL
+# (/moter/9999999999999999999999999/) overflows the database driver and would answer 500.
+MAX_URL_INTEGER = 2**31 - 1
+
+
+class UrlIntegerGuardMiddleware:
+    """A URL whose integer part is too large for the database is a page that does not exist."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        from django.http import Http404
+
+        values = [*view_args, *view_kwargs.values()]
+        if any(isinstance(v, int) and not isinstance(v, bool) and abs(v) > MAX_URL_INTEGER
+               for v in values):
+            raise Http404("Fant ikke siden.")
+        return None

@@ -8,14 +8,16 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 
+from portal.api_guards import GuardedAPIMixin  # platform: no 500 on odd search/offset
 
-class PublicPagesAPIViewSet(PagesAPIViewSet):
+
+class PublicPagesAPIViewSet(GuardedAPIMixin, PagesAPIViewSet):
     """Published public pages are public on the site, so they are in the API too."""
 
     permission_classes = [AllowAny]
 
 
-class PublicDocumentsAPIViewSet(DocumentsAPIViewSet):
+class PublicDocumentsAPIViewSet(GuardedAPIMixin, DocumentsAPIViewSet):
     permission_classes = [AllowAny]
 
 
