@@ -166,6 +166,7 @@ def _run_isolated(db_result: DBTaskResult, worker_id: str):
     """Run the job in a forked child, renewing the lease while it runs. Returns the child's
     answer, or raises JobTimeLimitExceeded / JobProcessDied / WorkerLost."""
     policy = policy_for(db_result.task_path)
+    db_result.task  # noqa: B018 - import the task's module here, once, not in every child
     # The child must not share the parent's database sockets: close them; both reconnect.
     connections.close_all()
     context = multiprocessing.get_context("fork")
