@@ -15,6 +15,7 @@ import multiprocessing
 import os
 import signal
 import socket
+import threading
 import time
 import traceback
 from dataclasses import dataclass
@@ -49,6 +50,15 @@ class JobProcessDied(Exception):
 
 class WorkerLost(Exception):
     """The job was marked running, but its worker stopped renewing the lease."""
+
+
+class WorkerStopped(Exception):
+    """The worker was told to stop (Ctrl+C, SIGTERM) while the job ran; it goes back in the queue."""
+
+
+# Set by Worker.stop: a running job's process is stopped and the job put back, so stopping a
+# worker never waits for a long job (and never loses it).
+_stopping = threading.Event()
 
 
 @dataclass
@@ -176,7 +186,7 @@ def _run_isolated(db_result: DBTaskResult, worker_id: str):
     )
     process.start()
     sender.close()
-    started = time.monotonic()
+    started = last_beat = time.monotonic()
     heartbeat = max(1.0, lease_seconds() / 3)
     answer = None
     try:
@@ -187,15 +197,19 @@ def _run_isolated(db_result: DBTaskResult, worker_id: str):
                     f"Jobben brukte mer enn {policy.time_limit_seconds} s og ble stoppet."
                 )
             try:
-                if receiver.poll(min(heartbeat, remaining)):
+                if receiver.poll(min(1.0, remaining)):
                     answer = receiver.recv()
                     break
             except EOFError:
                 break  # the child ended without an answer
+            if _stopping.is_set():
+                raise WorkerStopped("Arbeideren ble stoppet mens jobben kjørte.")
             if not process.is_alive() and not receiver.poll(0):
                 break
-            if not renew_lease(db_result.id, worker_id):
-                raise WorkerLost("Jobben ble tatt tilbake fra denne arbeideren.")
+            if time.monotonic() - last_beat >= heartbeat:
+                last_beat = time.monotonic()
+                if not renew_lease(db_result.id, worker_id):
+                    raise WorkerLost("Jobben ble tatt tilbake fra denne arbeideren.")
     finally:
         if answer is None and process.is_alive():
             process.kill()
@@ -233,12 +247,31 @@ def execute(
     except WorkerLost as exc:
         logger.warning("Job %s: %s", db_result.id, exc)
         return Outcome(str(db_result.id), "lost", str(exc))
+    except WorkerStopped:
+        close_old_connections()
+        return _put_back(db_result, worker_id)
     except (JobTimeLimitExceeded, JobProcessDied) as exc:
         kind, value, trace = "error", get_module_path(type(exc)), str(exc)
     close_old_connections()
     if kind == "ok":
         return _succeed(db_result, value, now=now)
     return _fail(db_result, value, trace, now=now)
+
+
+def _put_back(db_result: DBTaskResult, worker_id: str) -> Outcome:
+    """Back in the queue at once, the interrupted attempt not counted."""
+    with transaction.atomic():
+        state = JobState.objects.select_for_update().get(result_id=db_result.pk)
+        if state.worker_id != worker_id:
+            return Outcome(str(db_result.id), "lost")
+        state.attempts = max(0, state.attempts - 1)
+        state.lease_expires_at = None
+        state.save(update_fields=["attempts", "lease_expires_at"])
+        DBTaskResult.objects.filter(pk=db_result.pk).update(
+            status=Status.READY, run_after=timezone.now()
+        )
+    logger.warning("Job %s put back in the queue: the worker is stopping", db_result.id)
+    return Outcome(str(db_result.id), "requeued")
 
 
 def _succeed(db_result: DBTaskResult, value, now=None) -> Outcome:
@@ -357,6 +390,7 @@ class Worker:
 
     def stop(self, *_args) -> None:
         self.running = False
+        _stopping.set()
 
     def run_once(self) -> Outcome | None:
         """Recover expired leases now and then, then run one job if one is ready."""
@@ -380,6 +414,7 @@ class Worker:
         mode, until none is ready. Returns how many jobs were run."""
         signal.signal(signal.SIGTERM, self.stop)
         signal.signal(signal.SIGINT, self.stop)
+        _stopping.clear()
         count = 0
         while self.running:
             close_old_connections()
@@ -389,5 +424,5 @@ class Worker:
                 continue
             if batch:
                 break
-            time.sleep(self.interval)
+            _stopping.wait(self.interval)
         return count

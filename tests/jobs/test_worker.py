@@ -180,3 +180,29 @@ def test_policies_come_from_the_decorator():
     assert policy_for(tasks.fails_twice.module_path).delay_after(3) == datetime.timedelta(
         seconds=40
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_stopping_worker_puts_its_running_job_back(settings):
+    """Ctrl+C or SIGTERM during a long job: the job's process is stopped and the job is queued
+    again at once, the interrupted attempt not counted (nothing lost, nothing waited for)."""
+    import threading
+
+    from portal.jobs import worker as worker_module
+
+    settings.TASKS = DB_BACKEND
+    settings.JOBS_SCHEDULE = {}
+    result = tasks.runs_forever.using(priority=0).enqueue()
+    claimed = claim_next(worker_id="w1")
+    worker_module._stopping.clear()
+    timer = threading.Timer(0.2, worker_module._stopping.set)
+    timer.start()
+    try:
+        outcome = execute(claimed, worker_id="w1", isolation="fork")
+    finally:
+        timer.cancel()
+        worker_module._stopping.clear()
+    row = _row(result)
+    assert outcome.status == "requeued"
+    assert row.status == Status.READY
+    assert row.job_state.attempts == 0
