@@ -141,7 +141,9 @@ class UrlIntegerGuardMiddleware:
         from django.http import Http404
 
         values = [*view_args, *view_kwargs.values()]
-        if any(isinstance(v, int) and not isinstance(v, bool) and abs(v) > MAX_URL_INTEGER
-               for v in values):
+        if any(
+            isinstance(v, int) and not isinstance(v, bool) and abs(v) > MAX_URL_INTEGER
+            for v in values
+        ):
             raise Http404("Fant ikke siden.")
         return None
