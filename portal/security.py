@@ -147,3 +147,25 @@ class UrlIntegerGuardMiddleware:
         ):
             raise Http404("Fant ikke siden.")
         return None
+
+
+class PublicAddressMiddleware:
+    """API responses link with the configured public address (PORTAL_BASE_URL), not whatever
+    Host the request came in with (an internal name behind the proxy, or a forged one)."""
+
+    def __init__(self, get_response):
+        from urllib.parse import urlsplit
+
+        self.get_response = get_response
+        parts = urlsplit(getattr(settings, "PORTAL_BASE_URL", "") or "")
+        self.netloc, self.scheme = parts.netloc, parts.scheme
+        self.prefixes = tuple(getattr(settings, "PUBLIC_ADDRESS_PREFIXES", ("/api/",)))
+
+    def __call__(self, request):
+        if self.netloc and request.path_info.startswith(self.prefixes):
+            request.META["HTTP_HOST"] = self.netloc
+            request.META.pop("HTTP_X_FORWARDED_HOST", None)
+            if self.scheme == "https":
+                request.is_secure = lambda: True
+                request._get_scheme = lambda: "https"
+        return self.get_response(request)

@@ -157,3 +157,13 @@ def test_an_office_file_is_checked_inside(users, editorial):
         archive.writestr("word/document.xml", "<w:document/>")
     assert _document_form(users["editor"], "notat.docx", buffer.getvalue()).is_valid()
     assert not _document_form(users["editor"], "notat.xlsx", buffer.getvalue()).is_valid()
+
+
+def test_api_links_use_the_public_address(client, settings, users, opened):
+    settings.PORTAL_BASE_URL = "https://bosetting.example.no"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "bosetting.example.no"]
+    client.force_login(users["imdi"])
+    response = client.get("/api/v1/rounds/", HTTP_HOST="intern-vert:8000")
+    assert response.status_code == 200
+    urls = [item["url"] for item in response.json()["results"]]
+    assert urls and all(url.startswith("https://bosetting.example.no/api/v1/") for url in urls)

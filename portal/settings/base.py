@@ -1,6 +1,7 @@
 """Settings shared by every environment; the environment-specific modules import from here."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -61,6 +62,7 @@ MIDDLEWARE = [
     "portal.security.ContentSecurityPolicyMiddleware",
     "portal.security.PermissionsPolicyMiddleware",
     "portal.security.UrlIntegerGuardMiddleware",
+    "portal.security.PublicAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -159,6 +161,8 @@ PORTAL_BASE_URL = (
     env_str("PORTAL_BASE_URL") or env_str("WAGTAILADMIN_BASE_URL") or "http://127.0.0.1:8000"
 ).rstrip("/")
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL") or PORTAL_BASE_URL
+if (_public_host := urlsplit(PORTAL_BASE_URL).hostname) and _public_host not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(_public_host)  # API links use it (portal.security.PublicAddress…)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILAPI_BASE_URL = PORTAL_BASE_URL
 SKJEMA_REMINDER_DAYS = env_list("SKJEMA_REMINDER_DAYS", ["14", "7", "1"])
