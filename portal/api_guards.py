@@ -39,3 +39,11 @@ class GuardedAPIMixin:
             return super().listing_view(request)
         except DatabaseError as exc:  # the engine refused the query: the client's input
             raise BadRequestError("Søket kunne ikke utføres; forenkle søketeksten.") from exc
+
+
+def api_not_found(request, *args, **kwargs):
+    """An address under /api/ that matches no endpoint (``/profiles/2/versions/x/``): JSON,
+    like every other API answer, not the site's HTML 404 page."""
+    from django.http import JsonResponse
+
+    return JsonResponse({"detail": "Finnes ikke."}, status=404)

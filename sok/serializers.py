@@ -3,6 +3,7 @@ The response serializers also document the API in the OpenAPI schema."""
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 
@@ -71,6 +72,8 @@ class FacetValueSerializer(serializers.Serializer):
     label = serializers.CharField()
 
 
+# platform: one object (results, facets, …), not a list, although the action is «list».
+@extend_schema_serializer(many=False)
 class ProfileSearchSerializer(serializers.Serializer):
     count = serializers.IntegerField()
     next = serializers.URLField(allow_null=True)
@@ -97,6 +100,8 @@ class MunicipalitySuggestionSerializer(serializers.Serializer):
     county = SearchCountyRefSerializer(allow_null=True)
 
 
+# platform: one object (results, facets, …), not a list, although the action is «list».
+@extend_schema_serializer(many=False)
 class MunicipalitySuggestionsSerializer(serializers.Serializer):
     results = MunicipalitySuggestionSerializer(many=True)
 

@@ -189,6 +189,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "PREPROCESSING_HOOKS": ["portal.api_schema.only_v1"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api_schema.document_errors",  # platform
+    ],
     "ENUM_NAME_OVERRIDES": {
         "SubmissionStatusEnum": "skjema.models.submissions.Status",
         "RoundStatusEnum": "skjema.models.rounds.Round.Status",
