@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run setup install test test-fast lint format bench clean
+.PHONY: run setup install test test-fast lint format bench clean worker serve
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +22,32 @@ setup: install
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py load_register
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py load_demo
 
+# The web server and one background worker; Ctrl+C stops both.
 run: setup
-	@echo "Serverer Bosettingsportalen på http://127.0.0.1:$(PORT)/  (Ctrl+C avslutter)"
-	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@echo "Serverer Bosettingsportalen på http://127.0.0.1:$(PORT)/ med bakgrunnsjobber (Ctrl+C avslutter)"
+	@export DJANGO_SETTINGS_MODULE=portal.settings.dev; \
+	$(PY) manage.py run_jobs & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# A background worker alone (run several, on several machines: docs/drift.md).
+worker: install
+	DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-portal.settings.dev} $(PY) manage.py run_jobs
+
+# Production serving: gunicorn + whitenoise on the production settings, with one worker beside
+# it. Needs SECRET_KEY (and DATABASE_URL, EMAIL_HOST, ... see the README); WEB_CONCURRENCY
+# gunicorn processes. Ctrl+C stops both.
+WEB_CONCURRENCY ?= 2
+serve: install
+	@export DJANGO_SETTINGS_MODULE=portal.settings.production; \
+	$(PY) manage.py migrate --no-input && \
+	$(PY) manage.py collectstatic --no-input --verbosity 0 && \
+	$(PY) manage.py set_site_host && \
+	{ $(PY) manage.py run_jobs & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	$(VENV)/bin/gunicorn portal.wsgi:application --bind $${BIND:-127.0.0.1:$(PORT)} \
+		--workers $(WEB_CONCURRENCY) --timeout 60 --graceful-timeout 20 \
+		--access-logfile - --forwarded-allow-ips "$${FORWARDED_ALLOW_IPS:-127.0.0.1}"; }
 
 # The suite always runs on the test settings, whatever the shell has exported.
 test: install lint
@@ -48,4 +71,4 @@ bench: install
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py bench_placement
 
 clean:
-	rm -rf $(VENV) db.sqlite3 .test-media .pytest_cache .ruff_cache
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm static .test-media .pytest_cache .ruff_cache

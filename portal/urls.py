@@ -3,12 +3,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from portal import health
+from portal import api_guards, health
 from portal.content.api import api_router
 
 urlpatterns = [
@@ -31,8 +31,16 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
+    # Only the public image renditions: documents (draft plans among them) are served by
+    # Wagtail's permission-checked view under /dokumenter/, never from MEDIA_URL.
     from django.conf.urls.static import static
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += static(
+        f"{settings.MEDIA_URL}images/", document_root=settings.MEDIA_ROOT / "images"
+    )
 
-urlpatterns += [path("", include(wagtail_urls))]
+# platform: an unknown address under /api/ answers JSON, as the API does, not the HTML 404 page.
+urlpatterns += [
+    re_path(r"^api/", api_guards.api_not_found),
+    path("", include(wagtail_urls)),
+]

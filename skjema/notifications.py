@@ -15,7 +15,6 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -154,9 +153,11 @@ def notify(
     - ``round``, ``submission``: what the message is about (optional).
     - ``expires_at``: a failed send is not retried after this (default: two days).
 
-    The rows are written in the caller's transaction and the e-mails go after it commits (at
-    once when there is none), so a rolled-back change sends nothing. A failed send is recorded
-    on the row and retried by the next ``send_reminders`` run. Returns the rows created now.
+    The rows are written in the caller's transaction and a background job
+    (``skjema.tasks.deliver_notifications``) is enqueued after it commits, so a rolled-back
+    change sends nothing and no page waits for the mail server. A failed send is recorded on
+    the row and retried by the job with backoff, then by ``send_reminders``. Returns the rows
+    created now.
     """
     now = now or timezone.now()
     recipients = [user for user in recipients if user.is_active]
@@ -191,7 +192,12 @@ def notify(
         except IntegrityError:
             continue  # a concurrent run created it first; that run sends it
     if created:
-        transaction.on_commit(partial(deliver, [row.pk for row in created]))
+        # A job sends them, so a slow or dead mail server never holds up the caller's page.
+        from portal.jobs import enqueue_on_commit
+
+        from .tasks import deliver_notifications
+
+        enqueue_on_commit(deliver_notifications, [row.pk for row in created])
     return created
 
 

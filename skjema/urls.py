@@ -86,6 +86,11 @@ SPREADSHEETS = [
         spreadsheets.download_workbook,
         name="spreadsheet-download",
     ),
+    path(
+        "<int:year>/regneark/sjekker/<uuid:file_id>/",
+        spreadsheets.checking,
+        name="spreadsheet-checking",
+    ),
     path("<int:year>/regneark/<uuid:token>/", spreadsheets.preview, name="spreadsheet-preview"),
     path(
         "<int:year>/regneark/<uuid:token>/bekreft/",

@@ -62,7 +62,7 @@ def _after_write(keys: list[str]) -> None:
     _mark_pending(keys)
     forget_rounds()
     transaction.on_commit(forget_rounds)
-    transaction.on_commit(lambda: push_pending(keys))
+    _push_later(keys)
 
 
 @transaction.atomic
@@ -129,8 +129,17 @@ def refresh_statistics() -> list[str]:
                 changed.append(document.key)
         _mark_pending(changed)
     if changed:
-        transaction.on_commit(push_all_pending)
+        _push_later()
     return changed
+
+
+def _push_later(keys=None) -> None:
+    """After commit, a background job sends the updates to the engine (platform: portal.jobs)."""
+    from portal.jobs import enqueue_on_commit
+
+    from .tasks import push_search_updates
+
+    enqueue_on_commit(push_search_updates, keys)
 
 
 def push_all_pending() -> int:

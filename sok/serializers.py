@@ -3,6 +3,7 @@ The response serializers also document the API in the OpenAPI schema."""
 
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 
@@ -108,6 +109,8 @@ class FacetValueSerializer(serializers.Serializer):
     label = serializers.CharField()
 
 
+# platform: one object (results, facets, …), not a list, although the action is «list».
+@extend_schema_serializer(many=False)
 class ProfileSearchSerializer(serializers.Serializer):
     count = serializers.IntegerField(help_text="Antall profiler som har alle ordene i søket.")
     partial = serializers.BooleanField(
@@ -140,6 +143,8 @@ class MunicipalitySuggestionSerializer(serializers.Serializer):
     county = SearchCountyRefSerializer(allow_null=True)
 
 
+# platform: one object (results, facets, …), not a list, although the action is «list».
+@extend_schema_serializer(many=False)
 class MunicipalitySuggestionsSerializer(serializers.Serializer):
     results = MunicipalitySuggestionSerializer(many=True)
 

@@ -39,8 +39,37 @@ def test_production_refuses_debug():
 
 
 def test_production_starts_when_configured():
-    result = _import_production(SECRET_KEY="x" * 50, DEBUG="false")
+    result = _import_production(SECRET_KEY="x" * 50, DEBUG="false", EMAIL_HOST="smtp.example")
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_console_email_unless_allowed():
+    refused = _import_production(SECRET_KEY="x" * 50, EMAIL_HOST="")
+    assert refused.returncode != 0
+    assert "E-post går til konsollen" in refused.stderr
+    allowed = _import_production(SECRET_KEY="x" * 50, EMAIL_HOST="", ALLOW_CONSOLE_EMAIL="true")
+    assert allowed.returncode == 0, allowed.stderr
+
+
+def test_check_deploy_is_clean():
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG"}}
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        SECRET_KEY="a-long-random-secret-for-the-deploy-check-" + "x9Y!" * 10,
+        EMAIL_HOST="smtp.example",
+        ALLOWED_HOSTS="bosetting.example.no",
+        PORTAL_BASE_URL="https://bosetting.example.no",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
 
 
 def test_env_bool_is_strict(monkeypatch):

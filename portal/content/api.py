@@ -12,8 +12,10 @@ from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 
 from . import documents
 
+from portal.api_guards import GuardedAPIMixin  # platform: no 500 on odd search/offset
 
-class PublicPagesAPIViewSet(PagesAPIViewSet):
+
+class PublicPagesAPIViewSet(GuardedAPIMixin, PagesAPIViewSet):
     """Published public pages are public on the site, so they are in the API too."""
 
     permission_classes = [AllowAny]
@@ -22,7 +24,7 @@ class PublicPagesAPIViewSet(PagesAPIViewSet):
         return super().get_base_queryset().exclude(documents.hidden_minutes_q(self.request.user))
 
 
-class PublicDocumentsAPIViewSet(DocumentsAPIViewSet):
+class PublicDocumentsAPIViewSet(GuardedAPIMixin, DocumentsAPIViewSet):
     permission_classes = [AllowAny]
 
     def get_queryset(self):

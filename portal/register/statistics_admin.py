@@ -32,8 +32,10 @@ from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 
 from portal.accounts import rules
+from portal.jobs.models import JobFile
 
 from .statistics import StatisticsFileError, import_statistics
+from .tasks import import_statistics_file
 
 SESSION_KEY = "register.statistics_import"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -159,32 +161,39 @@ class StatisticsImportConfirmView(_ImportView):
             request.session.pop(SESSION_KEY, None)
             messages.error(request, _("Opplastingen er skadet. Last opp filen på nytt."))
             return back
-        try:
-            report = import_statistics(
-                raw, filename=pending["filename"], county=pending["county"], dry_run=False
+        request.session.pop(SESSION_KEY, None)
+        # The import itself is a background job; with a quick worker (or the immediate backend)
+        # its outcome is there at once, otherwise the administrator is told where to look.
+        job_file = JobFile.objects.create(owner=request.user, name=pending["filename"], data=raw)
+        import_statistics_file.enqueue(str(job_file.pk), pending["county"])
+        job_file.refresh_from_db()
+        outcome = job_file.outcome
+        if outcome is None:
+            messages.success(
+                request,
+                _(
+                    "Importen av %(file)s kjører i bakgrunnen. Resultatet står under "
+                    "Bakgrunnsjobber i Django-admin når den er ferdig."
+                )
+                % {"file": pending["filename"]},
             )
-        except StatisticsFileError as exc:
-            request.session.pop(SESSION_KEY, None)
+            return back
+        if "error" in outcome:
+            exc = StatisticsFileError(
+                outcome["error"]["filename"], outcome["error"]["problems"], outcome["error"]["more"]
+            )
             context = {
                 "form": StatisticsUploadForm(initial={"county": pending["county"] or ""}),
                 "filename": pending["filename"],
                 "error": exc,
             }
             return self.render_to_response(self.get_context_data(**context))
-        request.session.pop(SESSION_KEY, None)
         messages.success(
             request,
             _(
                 "Importert %(file)s: %(created)s nye, %(updated)s endrede og %(unchanged)s "
                 "uendrede verdier for %(municipalities)s kommuner (%(seconds).1f s)."
             )
-            % {
-                "file": report.filename,
-                "created": report.created,
-                "updated": report.updated,
-                "unchanged": report.unchanged,
-                "municipalities": report.municipalities,
-                "seconds": report.seconds,
-            },
+            % outcome,
         )
         return back

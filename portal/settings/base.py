@@ -1,6 +1,7 @@
 """Settings shared by every environment; the environment-specific modules import from here."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 
@@ -50,10 +51,21 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # platform: background jobs (django-tasks on django-tasks-db's table) and the CSP
+    "django_tasks",
+    "django_tasks_db",
+    "portal.jobs",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # platform: static files (hashed, compressed, cached for a year) and the security headers
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "portal.security.ContentSecurityPolicyMiddleware",
+    "portal.security.PermissionsPolicyMiddleware",
+    "portal.security.UrlIntegerGuardMiddleware",
+    "portal.security.PublicAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,6 +102,11 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # platform: the web server and the job worker share the file; wait for a lock, don't fail.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -143,12 +160,18 @@ SOK_INDEX_PREFIX = env_str("SOK_INDEX_PREFIX", "bosetting")
 PLASSERING_HOUSEHOLD_RETENTION_DAYS = env_int("PLASSERING_HOUSEHOLD_RETENTION_DAYS", 90)
 
 WAGTAIL_SITE_NAME = "Bosettingsportalen"
-WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# PORTAL_BASE_URL: the public address, for links in e-mails, the API and the page API, and
+# the Wagtail site's host (set by `manage.py set_site_host`, and by load_demo).
+PORTAL_BASE_URL = (
+    env_str("PORTAL_BASE_URL") or env_str("WAGTAILADMIN_BASE_URL") or "http://127.0.0.1:8000"
+).rstrip("/")
+WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL") or PORTAL_BASE_URL
+if (_public_host := urlsplit(PORTAL_BASE_URL).hostname) and _public_host not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(_public_host)  # API links use it (portal.security.PublicAddress…)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILAPI_BASE_URL = WAGTAILADMIN_BASE_URL
-PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", WAGTAILADMIN_BASE_URL)  # absolute links in e-mails
+WAGTAILAPI_BASE_URL = PORTAL_BASE_URL
 SKJEMA_REMINDER_DAYS = env_list("SKJEMA_REMINDER_DAYS", ["14", "7", "1"])
-EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # e-mails go out in the request, after commit
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds; e-mails go out in a job, never a page
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
@@ -171,6 +194,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "PREPROCESSING_HOOKS": ["portal.api_schema.only_v1"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "portal.api_schema.document_errors",  # platform
+    ],
     "ENUM_NAME_OVERRIDES": {
         "SubmissionStatusEnum": "skjema.models.submissions.Status",
         "RoundStatusEnum": "skjema.models.rounds.Round.Status",
@@ -185,4 +212,84 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+}
+
+# ---------------------------------------------------------------------------------------------
+# platform: background jobs, static files, uploads and security headers (see docs/drift.md)
+
+# Background jobs: Django's tasks API; django-tasks-db stores them, `manage.py run_jobs` runs
+# them (portal.jobs adds retries with backoff, leases and per-job limits).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+JOBS_LEASE_SECONDS = env_int("JOBS_LEASE_SECONDS", 60)  # a dead worker's job is retaken after
+JOBS_ISOLATION = env_str("JOBS_ISOLATION", "fork")  # "fork": each job in a limited child
+# Periodic jobs, enqueued by whichever worker sees them due first: name -> (task, seconds).
+JOBS_SCHEDULE = {
+    "paminnelser": ("skjema.tasks.send_reminders", env_int("REMINDER_INTERVAL_SECONDS", 300)),
+    "sok-utboks": ("sok.tasks.push_search_updates", 60),
+    "rydd-plandokumenter": ("skjema.tasks.delete_replaced_plan_documents", 24 * 3600),
+    "rydd-jobber": ("portal.jobs.tasks.prune_jobs", 24 * 3600),
+    "slett-husholdninger": ("plassering.tasks.delete_expired_households", 24 * 3600),
+}
+PLAN_DOCUMENT_GRACE_DAYS = env_int("PLAN_DOCUMENT_GRACE_DAYS", 7)
+
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+WHITENOISE_MAX_AGE = 365 * 24 * 3600  # hashed names, so a year is safe
+# Uploaded files are never served from MEDIA_URL: documents (drafts, plans) only through
+# Wagtail's permission-checked serve view, as attachments with `CSP: default-src 'none'`.
+# Only the public image renditions live under MEDIA_URL/images/ (see portal/urls.py).
+WAGTAILDOCS_INLINE_CONTENT_TYPES = []
+WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT = True
+WAGTAILDOCS_EXTENSIONS = ["pdf", "docx", "xlsx", "odt", "ods", "csv", "txt", "pptx"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.security.DocumentForm"
+# Behind a reverse proxy: let it send the file (X-Accel-Redirect), Django checks permission.
+if env_str("SENDFILE_BACKEND"):
+    SENDFILE_BACKEND = env_str("SENDFILE_BACKEND")
+    SENDFILE_ROOT = str(MEDIA_ROOT)
+    SENDFILE_URL = env_str("SENDFILE_URL", "/protected-media")
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no request to an outside host from the admin
+WAGTAILADMIN_USER_AVATAR_PROVIDER = None
+
+# Security headers. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER=true so Django
+# trusts its X-Forwarded-Proto (only then: a client could send the header itself).
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+PERMISSIONS_POLICY_DENY = [
+    "accelerometer",
+    "camera",
+    "geolocation",
+    "gyroscope",
+    "magnetometer",
+    "microphone",
+    "payment",
+    "usb",
+]
+_CSP_STRICT = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_STRICT}
+# The Wagtail admin and the API docs (Swagger UI, ReDoc) use inline scripts and styles.
+CSP_RELAXED_PREFIXES = ["/admin/", "/django-admin/", "/api/v1/docs", "/api/v1/redoc"]
+CSP_RELAXED_DIRECTIVES = {
+    **_CSP_STRICT,
+    "script-src": ["'self'", "'unsafe-inline'", "'unsafe-eval'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", "blob:"],
+    "worker-src": ["'self'", "blob:"],
+    "frame-ancestors": ["'self'"],
 }

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.accounts import rules
+from portal.jobs.models import JobFile
 
-from ..exceptions import SkjemaError
 from ..models import PendingImport, Round
 from ..sections import FieldChange, RowChange, SectionDiff
 from ..spreadsheets import export
@@ -22,9 +22,9 @@ from ..spreadsheets.importer import (
     MAX_UPLOAD_BYTES,
     ImportRefused,
     confirm_import,
-    create_pending_import,
 )
 from ..spreadsheets.workbook import build_county_workbook, workbook_filename
+from ..tasks import preview_workbook_upload
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -73,20 +73,65 @@ def spreadsheet(request, year: int):
             form.add_error(None, "Runden er ikke åpen for innspill, så du kan ikke laste opp nå.")
         if form.is_valid():
             upload = form.cleaned_data["workbook"]
-            try:
-                pending = create_pending_import(
-                    upload, round_, county, request.user, filename=upload.name
-                )
-            except SkjemaError as exc:
-                form.add_error("workbook", exc.message)
-            else:
-                return redirect("skjema:spreadsheet-preview", year=year, token=pending.token)
+            # Parsed in a job (time and memory limits); with a quick worker, or the immediate
+            # backend, the outcome is there at once and the user goes straight on.
+            job_file = JobFile.objects.create(
+                owner=request.user, name=upload.name[:255], data=upload.read()
+            )
+            result = preview_workbook_upload.enqueue(str(job_file.pk), round_.pk, county.pk)
+            JobFile.objects.filter(pk=job_file.pk).update(job_id=str(result.id))
+            job_file.refresh_from_db()
+            outcome = _outcome_response(request, year, job_file, form)
+            if outcome is not None:
+                return outcome
+            return redirect("skjema:spreadsheet-checking", year=year, file_id=job_file.pk)
         status = 400
     return render(
         request,
         "skjema/spreadsheets/county.html",
         {"round": round_, "county": county, "form": form},
         status=status,
+    )
+
+
+def _outcome_response(request, year: int, job_file, form):
+    """Where an upload's parse has ended: the preview, or the form with the refusal. None while
+    the job has not finished."""
+    outcome = job_file.outcome or {}
+    error = outcome.get("error") or (
+        job_file.job_failed()
+        and "Arbeidsboken kunne ikke leses innen tids- eller minnegrensen. Last ned en ny "
+        "arbeidsbok fra portalen og lim inn bare verdiene."
+    )
+    if outcome.get("token"):
+        return redirect("skjema:spreadsheet-preview", year=year, token=outcome["token"])
+    if error:
+        if not form.is_bound:  # the waiting page: an unbound form gets the error too
+            form.full_clean()
+            form.cleaned_data = {}
+        form.add_error("workbook", error)
+        round_ = get_object_or_404(Round, year=year)
+        return render(
+            request,
+            "skjema/spreadsheets/county.html",
+            {"round": round_, "county": rules.county_of(request.user), "form": form},
+            status=400,
+        )
+    return None
+
+
+@login_required
+@require_GET
+def checking(request, year: int, file_id):
+    """Waiting for the parse job: the page reloads itself (a meta refresh, no script)."""
+    _county_officer(request)
+    job_file = get_object_or_404(JobFile, pk=file_id, owner=request.user)
+    outcome = _outcome_response(request, year, job_file, UploadForm())
+    if outcome is not None:
+        return outcome
+    round_ = get_object_or_404(Round, year=year)
+    return render(
+        request, "skjema/spreadsheets/checking.html", {"round": round_, "job_file": job_file}
     )
 
 

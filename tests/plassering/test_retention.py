@@ -58,3 +58,19 @@ def test_command(placement_round, users, settings, capsys):
     assert "1 husholdninger ville blitt slettet" in capsys.readouterr().out
     call_command("delete_expired_households")
     assert not Household.objects.exists()
+
+
+def test_scheduled_job(placement_round, users, settings):
+    """The worker's daily job deletes what the retention rule says, and it is on the schedule."""
+    settings.PLASSERING_HOUSEHOLD_RETENTION_DAYS = 0
+    make(placement_round, users, "26/1", "withdraw")
+    kept = make(placement_round, users, "26/2")
+    from plassering.tasks import delete_expired_households
+
+    result = delete_expired_households.enqueue()
+    assert result.return_value == 1
+    assert list(Household.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert any(
+        task == "plassering.tasks.delete_expired_households"
+        for task, _seconds in settings.JOBS_SCHEDULE.values()
+    )

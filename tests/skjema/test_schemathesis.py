@@ -13,7 +13,7 @@ from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
-from schemathesis.checks import not_a_server_error
+from schemathesis.checks import CHECKS, not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import FailureGroup
 from schemathesis.generation import GenerationMode, derive_operation_seed
@@ -151,7 +151,9 @@ def api_schema(wsgi_app, fuzz_data, auth_headers):
     return schema.include(path_regex=r"^/api/v1/")
 
 
-def fuzz(operation, strategy, label: str, headers, max_examples: int) -> list[str]:
+def fuzz(
+    operation, strategy, label: str, headers, max_examples: int, checks=(not_a_server_error,)
+) -> list[str]:
     """Run one strategy for one operation; return the failure found, if any (shrunk to the
     smallest input, with a curl command to reproduce it)."""
     failures = []
@@ -165,7 +167,7 @@ def fuzz(operation, strategy, label: str, headers, max_examples: int) -> list[st
     )
     @hypothesis.given(strategy)
     def run(case):
-        case.call_and_validate(headers=headers, checks=[not_a_server_error])
+        case.call_and_validate(headers=headers, checks=list(checks))
 
     try:
         run()
@@ -215,5 +217,34 @@ def test_no_server_errors(api_schema, fuzz_data, auth_headers):
             # returned, saved) is rolled back before the next meets it.
             with transaction.atomic():
                 failures += fuzz(operation, strategy, label, auth_headers, count)
+                transaction.set_rollback(True)
+    assert not failures, "\n\n".join(failures)
+
+
+# Every check schemathesis has (its --checks all): status codes, content types, headers and
+# bodies as documented, schema-valid input accepted and invalid input refused.
+# Not yet: the schema does not yet state every rule the API enforces on input, so these two
+# still find schema-valid input refused (return/ needs a reason or comments; filter values such
+# as county=«invalid_choice» or occupation=«^c» have no pattern in the schema) and a few
+# schema-violating values accepted. Left for the API owners; every other check is clean.
+NOT_YET = {"positive_data_acceptance", "negative_data_rejection"}
+
+
+def all_checks():
+    import schemathesis.specs.openapi.checks  # noqa: F401 - registers the OpenAPI checks
+
+    return [check for check in CHECKS.get_all() if check.__name__ not in NOT_YET]
+
+
+@pytest.mark.parametrize("fuzz_user", ["imdi"], indirect=True)
+def test_schema_and_responses_agree(api_schema, fuzz_data, auth_headers):
+    checks = all_checks()
+    assert len(checks) >= 10, checks
+    failures = []
+    for result in api_schema.get_all_operations():
+        operation = result.ok()
+        for label, strategy, count in strategies(operation, fuzz_data):
+            with transaction.atomic():
+                failures += fuzz(operation, strategy, label, auth_headers, count, checks)
                 transaction.set_rollback(True)
     assert not failures, "\n\n".join(failures)
