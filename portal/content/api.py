@@ -10,9 +10,9 @@ from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 from wagtail.documents.api.v2.views import DocumentsAPIViewSet
 
-from . import documents
-
 from portal.api_guards import GuardedAPIMixin  # platform: no 500 on odd search/offset
+
+from . import documents
 
 
 class PublicPagesAPIViewSet(GuardedAPIMixin, PagesAPIViewSet):
