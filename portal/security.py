@@ -145,6 +145,10 @@ class UrlIntegerGuardMiddleware:
             isinstance(v, int) and not isinstance(v, bool) and abs(v) > MAX_URL_INTEGER
             for v in values
         ):
+            if request.path_info.startswith("/api/"):  # the API answers JSON, also here
+                from portal.api_guards import api_not_found
+
+                return api_not_found(request)
             raise Http404("Fant ikke siden.")
         return None
 

@@ -83,3 +83,20 @@ def register(db):
 
     if not Municipality.objects.filter(number="0301").exists():
         call_command("load_register", verbosity=0)
+
+
+@pytest.fixture
+def extensions_only_from(monkeypatch):
+    """``extensions_only_from("skjema")`` keeps only the extension providers of those apps for
+    the rest of the test: a lower app's query bound is its own, and the apps above bound
+    theirs in their own tests (placement: tests/plassering/test_panels.py)."""
+    from portal import extensions
+
+    def keep(*apps):
+        kept = {
+            point: [entry for entry in entries if entry[1].split(".")[0] in apps]
+            for point, entries in extensions._providers.items()
+        }
+        monkeypatch.setattr(extensions, "_providers", kept)
+
+    return keep

@@ -51,9 +51,12 @@ class RegisterFileError(Exception):
 
 
 def clean_text(value: str) -> str:
-    """NFC, no-break spaces as spaces, single spaces, trimmed."""
+    """NFC, no-break spaces as spaces, single spaces, trimmed, and a suspended hyphen closed up
+    ("Eiendomsmeglere og - forvaltere" in SSB's STYRK file → "og -forvaltere", as the project's
+    fixture writes it)."""
     value = unicodedata.normalize("NFC", value).replace("\xa0", " ")
-    return re.sub(r"\s+", " ", value).strip()
+    value = re.sub(r"\s+", " ", value).strip()
+    return re.sub(r"\b(og|eller) - (?=\w)", r"\1 -", value)
 
 
 def split_validity(text: str) -> tuple[str, datetime.date | None, datetime.date | None]:

@@ -201,6 +201,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "SubmissionStatusEnum": "skjema.models.submissions.Status",
         "RoundStatusEnum": "skjema.models.rounds.Round.Status",
+        "StatisticStatusEnum": "portal.register.models.StatisticValue.Status",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -47,9 +47,8 @@ def test_municipality_suggestions(page, login):
     login("fylke-40")
     page.goto("/sok/")
     page.get_by_label("Fritekst").fill("tromso")
-    page.wait_for_function(
-        "document.querySelectorAll('#sok-kommuneforslag option').length > 0", timeout=5000
-    )
+    # a locator wait, not wait_for_function: the page's CSP forbids evaluating a string
+    page.locator("#sok-kommuneforslag option").first.wait_for(state="attached", timeout=5000)
     values = page.locator("#sok-kommuneforslag option").evaluate_all(
         "options => options.map(o => o.value)"
     )

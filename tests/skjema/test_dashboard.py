@@ -225,7 +225,13 @@ class TestPage:
 
 class TestBoundedQueries:
     def test_query_count_does_not_grow_with_the_round(
-        self, client, users, current_round, counties, django_assert_max_num_queries
+        self,
+        client,
+        users,
+        current_round,
+        counties,
+        django_assert_max_num_queries,
+        extensions_only_from,
     ):
         from portal.register.models import County
 
@@ -253,4 +259,6 @@ class TestBoundedQueries:
         with django_assert_max_num_queries(len(small.captured_queries)):
             response = client.get(url)
         assert response.status_code == 200
-        assert len(small.captured_queries) <= 14
+        extensions_only_from("skjema")  # skjema's own cost; placement bounds its column itself
+        with django_assert_max_num_queries(14):
+            assert client.get(url).status_code == 200

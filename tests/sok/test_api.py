@@ -354,7 +354,13 @@ def test_openapi_schema_documents_both_endpoints(client, users):
     }
     assert parameters["county"]["schema"]["type"] == "array"
     assert parameters["county"]["explode"] is True
-    assert set(parameters["sort"]["schema"]["enum"]) == {"relevance", "capacity", "result", "name"}
+    assert set(parameters["sort"]["schema"]["enum"]) == {
+        "relevance",
+        "capacity",
+        "remaining",  # placement's «ledig» sort
+        "result",
+        "name",
+    }
     assert set(search["responses"]) >= {"200", "400"}
     assert "/api/v1/search/municipalities/" in schema["paths"]
 
