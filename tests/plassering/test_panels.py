@@ -71,6 +71,5 @@ def test_only_imdi_sees_capacity(rf, placement_round, users, who):
     assert panels.capacity_panel(request=request, municipality=skien) is None
     assert panels.capacity_column(request=request, keys=["40"], round_=placement_round) is None
     assert (
-        panels.capacity_hit(request=request, keys=["4003"], round_year=placement_round.year)
-        is None
+        panels.capacity_hit(request=request, keys=["4003"], round_year=placement_round.year) is None
     )
