@@ -20,6 +20,7 @@ from portal.register.models import Municipality
 from skjema.models import Round
 
 from . import selectors, services
+from .maps import ranking_map
 from .forms import (
     BatchForm,
     ChoiceForm,
@@ -389,6 +390,9 @@ def _ranking_context(
         "custom": stored.custom_weights is not None,
         "choice_form": choice_form,
         "chosen": chosen,
+        "ranking_map": ranking_map(
+            result, title=_("Rangeringen på kartet: %(ref)s") % {"ref": household.case_reference}
+        ),
     }
 
 

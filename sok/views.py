@@ -295,9 +295,7 @@ def search(request):
             groups=_filter_groups(facets, form),
             pagination=_page_links(request, result, query.page, query.page_size),
             pages=search_pages(query.text, request),
-            hits_map=search_map(query, result, export_query=_map_query(request))
-            if hits
-            else None,
+            hits_map=search_map(query, result, export_query=_map_query(request)) if hits else None,
         )
         selected_round, selected_sort = query.round_year, query.sort
     else:
