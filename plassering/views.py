@@ -20,7 +20,6 @@ from portal.register.models import Municipality
 from skjema.models import Round
 
 from . import selectors, services
-from .maps import ranking_map
 from .forms import (
     BatchForm,
     ChoiceForm,
@@ -32,6 +31,7 @@ from .forms import (
     parse_decisions,
     refused_protected,
 )
+from .maps import ranking_map
 from .models import (
     ACTIVE_STATES,
     CRITERIA,
