@@ -69,6 +69,7 @@ format: install
 bench: install
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py bench
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py bench_placement
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py bench_maps
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm static .test-media .pytest_cache .ruff_cache

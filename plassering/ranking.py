@@ -85,6 +85,7 @@ RESULT_PRIOR = 55.0  # per cent in work or education, about the national level a
 RESULT_PRIOR_WEIGHT = 10
 FEW_PARTICIPANTS = 5
 CONNECTION_PARTNER = 0.6
+CONNECTION_NEIGHBOUR = 0.45  # a neighbour (shared border or < 2 km over water): the labour region
 CONNECTION_COUNTY = 0.3
 UPPER_SECONDARY_AGES = range(15, 19)
 
@@ -144,6 +145,7 @@ class Lookups:
     occupations: dict[str, str] = field(default_factory=dict)
     areas: dict[str, str] = field(default_factory=dict)
     municipalities: dict[str, str] = field(default_factory=dict)
+    neighbours: dict[str, set[str]] = field(default_factory=dict)  # the register's relation
 
     def occupation(self, code: str) -> str:
         name = self.occupations.get(code)
@@ -635,6 +637,15 @@ def score_connection(household, facts, weight, names: Lookups) -> CriterionResul
             _("Samarbeider med %(name)s, som husholdningen har tilknytning til.")
             % {"name": target_name},
             [facts.source("cooperation", _("Interkommunalt samarbeid"), None, "partners")],
+        )
+    if facts.number in names.neighbours.get(target, ()):
+        return CriterionResult(
+            "connection",
+            weight,
+            CONNECTION_NEIGHBOUR,
+            _("Nabokommune til %(name)s, som husholdningen har tilknytning til.")
+            % {"name": target_name},
+            [Source("register", _("Kommuneregisteret: nabokommuner"))],
         )
     target_county = target[:2]
     if facts.county == target_county:

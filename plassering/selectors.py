@@ -275,6 +275,7 @@ class RankingContext:
 
 def ranking_context(*, round_: Round) -> RankingContext:
     from portal.register.models import Occupation, ProgrammeArea
+    from portal.register.selectors import neighbour_numbers
 
     from .ranking import Lookups
 
@@ -288,5 +289,6 @@ def ranking_context(*, round_: Round) -> RankingContext:
         occupations=_register_names(Occupation),
         areas=_register_names(ProgrammeArea),
         municipalities={number: f.name for number, f in facts.items()},
+        neighbours=neighbour_numbers(),
     )
     return RankingContext(round_, facts, states, names)

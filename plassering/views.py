@@ -31,6 +31,7 @@ from .forms import (
     parse_decisions,
     refused_protected,
 )
+from .maps import ranking_map
 from .models import (
     ACTIVE_STATES,
     CRITERIA,
@@ -389,6 +390,9 @@ def _ranking_context(
         "custom": stored.custom_weights is not None,
         "choice_form": choice_form,
         "chosen": chosen,
+        "ranking_map": ranking_map(
+            result, title=_("Rangeringen på kartet: %(ref)s") % {"ref": household.case_reference}
+        ),
     }
 
 

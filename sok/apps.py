@@ -7,6 +7,7 @@ class SokConfig(AppConfig):
 
     def ready(self):
         from . import (
+            maps,  # noqa: F401 - registers the map export
             receivers,  # noqa: F401
             signals_setup,
         )

@@ -25,6 +25,7 @@ from .analysis import tokens
 from .facets import DIMENSION_LABELS, FacetValue, choice_labels, labels_for, present
 from .forms import SearchForm
 from .index import available_rounds
+from .maps import search_map
 from .query import ProfileQuery, SearchResult
 from .service import can_search, search_profiles
 
@@ -258,6 +259,13 @@ def _error_entries(form: SearchForm) -> list[dict]:
     return entries
 
 
+def _map_query(request) -> str:
+    params = request.GET.copy()
+    for name in ("page", "page_size", "sort"):
+        params.pop(name, None)
+    return params.urlencode()
+
+
 @login_required
 @require_GET
 def search(request):
@@ -287,6 +295,7 @@ def search(request):
             groups=_filter_groups(facets, form),
             pagination=_page_links(request, result, query.page, query.page_size),
             pages=search_pages(query.text, request),
+            hits_map=search_map(query, result, export_query=_map_query(request)) if hits else None,
         )
         selected_round, selected_sort = query.round_year, query.sort
     else:

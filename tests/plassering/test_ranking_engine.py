@@ -323,3 +323,22 @@ def test_a_better_labour_match_never_lowers_the_rank(scales, codes, chosen, bett
     new = next(r for r in after.results if r.number == chosen)
     assert new.score >= old.score
     assert new.position <= old.position
+
+
+def test_a_neighbour_of_the_connected_municipality_scores_above_an_unrelated_one():
+    from types import SimpleNamespace
+
+    from plassering.ranking import HouseholdSpec, Lookups, score_connection
+
+    household = HouseholdSpec(connection="0301")
+    names = Lookups(municipalities={"0301": "Oslo"}, neighbours={"0301": {"3201", "3207"}})
+
+    def score(number, county):
+        facts = SimpleNamespace(number=number, partners=set(), county=county)
+        return score_connection(household, facts, 1.0, names)
+
+    baerum, bergen, asker = score("3201", "32"), score("4601", "46"), score("3203", "32")
+    assert baerum.score > bergen.score == 0.0
+    assert baerum.score > asker.score  # Asker is no neighbour of Oslo
+    assert "Nabokommune til Oslo" in baerum.reason
+    assert score("0301", "03").score == 1.0

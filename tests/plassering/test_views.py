@@ -311,3 +311,29 @@ def test_batch_page_solves_and_confirms(client, users, placement_round):
     client.post(f"{response['Location']}{proposal.pk}/bekreft/")
     proposal.refresh_from_db()
     assert proposal.allocation.status == "proposed"
+
+
+def test_ranking_map_numbers_the_top_10_and_hatches_the_excluded(client, users, household):
+    from bs4 import BeautifulSoup
+
+    client.force_login(users["imdi"])
+    response = client.get(f"/plassering/husholdninger/{household.pk}/rangering/?runde=2027")
+    figure = BeautifulSoup(response.content, "html.parser").select_one("#kart-rangering")
+    regions = {a["data-number"]: a for a in figure.select("a.geo-map__region")}
+    rows = {tr["data-number"]: tr for tr in figure.select("table[data-geo-map-table] tbody tr")}
+    assert set(regions) == set(rows)
+    skien = regions["4003"]
+    assert skien["aria-label"].startswith("Skien: nr. 1,") and "nr. 1" in skien["aria-label"]
+    assert rows["4003"].find("td").get_text() == "1"  # the marker column
+    notodden = regions["3808"] if "3808" in regions else regions["4005"]
+    assert (
+        "utelatt: " in notodden["aria-label"] and "ønsker ikke å bosette" in notodden["aria-label"]
+    )
+    number = notodden["data-number"]
+    assert "ønsker ikke å bosette" in rows[number].get_text()
+    for key, region in regions.items():
+        assert region.find("path")["fill"] == rows[key].select_one("rect")["fill"], key
+    assert figure.select_one("path.geo-map__hatch") is not None
+    assert len(figure.select(".geo-map__markers text")) == min(
+        10, len(response.context["result"].results)
+    )

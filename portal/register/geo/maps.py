@@ -72,6 +72,7 @@ class MunicipalityMap:
     excluded_label: str = ""
     context: bool = True  # draw the surrounding municipalities faintly
     export: tuple[str, str] | None = None  # (builder name, key) for the SVG/PNG links
+    export_query: str = ""  # a query string the builder reads (e.g. the search's filters)
     id: str = ""
     table_first: bool = False
 
