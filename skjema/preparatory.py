@@ -538,11 +538,13 @@ def _municipality_docx(document, row: dict) -> None:
         paragraph = document.add_paragraph(style="List Bullet")
         paragraph.add_run(f"{comment['where']} (versjon {comment['version']}): ").bold = True
         paragraph.add_run(comment["text"])
-    _changes_docx(document, row["changes"])
+    # ``profile`` is None without a submitted version, also in snapshots made before
+    # ``not_submitted`` was stored.
+    _changes_docx(document, row["changes"], submitted=row["profile"] is not None)
 
 
-def _changes_docx(document, changes: dict) -> None:
-    if changes.get("not_submitted"):
+def _changes_docx(document, changes: dict, *, submitted: bool = True) -> None:
+    if changes.get("not_submitted") or not submitted:
         document.add_heading(_("Endringer siden i fjor"), level=2)
         document.add_paragraph(_("Kommuneprofilen er ikke sendt inn."))
         return
