@@ -264,7 +264,12 @@ def _changes(municipality: Municipality, round_: Round, data: dict | None) -> di
     latest accepted, else latest submitted, version there, through code history)."""
     previous = previous_version(municipality=municipality, before_year=round_.year)
     if previous is None or data is None:
-        return {"since": previous.submission.round.year if previous else None, "sections": []}
+        # Without a submitted version there is nothing to compare: «ikke sendt inn», never
+        # «Ingen endringer» (a draft's content never reaches the document).
+        changes = {"since": previous.submission.round.year if previous else None, "sections": []}
+        if data is None:
+            changes["not_submitted"] = True
+        return changes
     previous_submission = previous.submission
     sections = []
     for section_diff in diff(previous.data, data, "profile"):
@@ -533,10 +538,16 @@ def _municipality_docx(document, row: dict) -> None:
         paragraph = document.add_paragraph(style="List Bullet")
         paragraph.add_run(f"{comment['where']} (versjon {comment['version']}): ").bold = True
         paragraph.add_run(comment["text"])
-    _changes_docx(document, row["changes"])
+    # ``profile`` is None without a submitted version, also in snapshots made before
+    # ``not_submitted`` was stored.
+    _changes_docx(document, row["changes"], submitted=row["profile"] is not None)
 
 
-def _changes_docx(document, changes: dict) -> None:
+def _changes_docx(document, changes: dict, *, submitted: bool = True) -> None:
+    if changes.get("not_submitted") or not submitted:
+        document.add_heading(_("Endringer siden i fjor"), level=2)
+        document.add_paragraph(_("Kommuneprofilen er ikke sendt inn."))
+        return
     if changes["since"] is None:
         document.add_heading(_("Endringer siden i fjor"), level=2)
         document.add_paragraph(_("Ingen profil fra en tidligere runde å sammenligne med."))
@@ -571,6 +582,32 @@ def _map_docx(document, content: dict) -> None:
     )
 
 
+def _a4_with_page_numbers(document) -> None:
+    """A4 pages with 2.5 cm margins and «Side N» centred in the footer (a PAGE field)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    for section in document.sections:
+        section.page_width, section.page_height = Cm(21), Cm(29.7)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Cm(2.5))
+        paragraph = section.footer.paragraphs[0]
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.add_run(_("Side") + " ")
+        run = paragraph.add_run()
+        for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+            if kind:
+                element = OxmlElement("w:fldChar")
+                element.set(qn("w:fldCharType"), kind)
+            else:
+                element = OxmlElement("w:instrText")
+                element.set(qn("xml:space"), "preserve")
+                element.text = text
+            run._r.append(element)
+
+
 def document_docx(content: dict, *, version: int) -> bytes:
     """The preparatory document as a Word file with the same content as the page."""
     from docx import Document
@@ -582,7 +619,9 @@ def document_docx(content: dict, *, version: int) -> bytes:
             "year": content["round"]["year"],
         }
         document.core_properties.title = title
+        document.core_properties.author = "IMDi"
         document.core_properties.language = "nb-NO"
+        _a4_with_page_numbers(document)
         document.add_heading(title, level=0)
         meeting = content["meeting"]
         document.add_paragraph(

@@ -120,6 +120,9 @@ class TestContent:
         assert notodden["highlights"] == []
         assert notodden["comments"] == []
         assert notodden["recommended"]["number"] == 10  # from the county's submitted version
+        assert (
+            notodden["changes"]["not_submitted"] is True
+        )  # «ikke sendt inn», not «Ingen endringer»
 
     def test_a_county_without_a_submitted_county_submission(self, telemark, pages, counties):
         content = build_content(telemark, pages["oslo"], counties["03"])
@@ -171,3 +174,14 @@ class TestDocx:
         assert ["2024", "60", "50", "48"] in rows
         assert DRAFT_TEXT not in text
         assert DRAFT_OFFER not in text
+        assert "Kommuneprofilen er ikke sendt inn." in paragraphs  # Notodden's draft
+
+    def test_a4_page_numbers_and_properties(self, telemark, pages, users):
+        snapshot = meetings.generate(pages["telemark"], users["imdi"])
+        parsed = Document(io.BytesIO(document_docx(snapshot.content, version=snapshot.number)))
+        section = parsed.sections[0]
+        assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+        footer = section.footer.paragraphs[0]._p.xml
+        assert "PAGE" in footer and "fldChar" in footer
+        assert parsed.core_properties.author == "IMDi"
+        assert parsed.core_properties.title.startswith("Saksforberedende dokument")
