@@ -269,7 +269,7 @@ class _Demo:
                 partners = [n for n in numbers if n != municipality.number][:6]
                 _save(profile, _profile_content(municipality, partners, year), officer)
                 submitted_at = round_.deadline - datetime.timedelta(days=5 + index)
-                services.submit(profile, officer, now=submitted_at)
+                _submit(profile, officer, now=submitted_at)
                 accepted.append((services.accept(profile, self.imdi), submitted_at))
                 self.count("previous_accepted_profiles")
             county_submission = CountySubmission.objects.get(round=round_, county=county)
@@ -279,7 +279,7 @@ class _Demo:
                 officer,
             )
             submitted_at = round_.deadline - datetime.timedelta(days=2)
-            services.submit(county_submission, officer, now=submitted_at)
+            _submit(county_submission, officer, now=submitted_at)
             accepted.append((services.accept(county_submission, self.imdi), submitted_at))
             self.count("previous_accepted_county_submissions")
         # The services stamp IMDi's decisions with the time the demo is built; a closed round
@@ -375,13 +375,13 @@ class _Demo:
             services.confirm_section(profile, "upper_secondary", officer)
             return
         if state == "late":
-            services.submit(
+            _submit(
                 profile,
                 officer,
                 late_reason=f"{DEMO_MARK}. Kommunestyret behandlet saken først etter fristen.",
             )
             return
-        services.submit(profile, officer, now=on_time)
+        _submit(profile, officer, now=on_time)
         if state == "accepted":
             services.accept(profile, self.imdi, reason="Fullstendig og godt begrunnet.")
         elif state in {"returned", "resubmitted"}:
@@ -400,9 +400,7 @@ class _Demo:
             for row in labour:
                 row["description"] = f"{row['description']} Gjelder 10–15 stillinger."
             _save(profile, {"labour": labour}, officer)
-            services.submit(
-                profile, officer, late_reason="Korrigert etter tilbakemelding fra IMDi."
-            )
+            _submit(profile, officer, late_reason="Korrigert etter tilbakemelding fra IMDi.")
 
     def _county_state(self, submission, state, officer, municipalities, share, deadline, index):
         content = _county_content(submission.county, municipalities, share, self.year)
@@ -420,7 +418,7 @@ class _Demo:
             {"recommendations": content["recommendations"], **_carried(content, submission)},
             officer,
         )
-        services.submit(submission, officer, now=deadline - datetime.timedelta(days=1 + index % 5))
+        _submit(submission, officer, now=deadline - datetime.timedelta(days=1 + index % 5))
         if state == "accepted":
             services.accept(submission, self.imdi)
         elif state == "returned":
@@ -430,6 +428,12 @@ class _Demo:
                 reason=f"{DEMO_MARK}. Summen av anbefalingene er lavere enn fylkets andel.",
                 comments=[("recommendations", "number", "Begrunn hvorfor summen er lavere.")],
             )
+
+
+def _submit(submission, officer, **kwargs):
+    """The officer has looked at the carried-forward parts and confirms them, then submits."""
+    services.confirm_unchanged(submission, officer)
+    return services.submit(submission, officer, **kwargs)
 
 
 def _carried(content: dict, submission) -> dict:
