@@ -459,3 +459,39 @@ def build_demo_skjema(round_year: int) -> dict:
         **demo.counts,
         "seconds": round(time.monotonic() - started, 1),
     }
+
+
+def prepare_county_round(county_number: str, round_year: int) -> dict:
+    """A county's current round as it looks when every municipality was carried forward from
+    an accepted profile last year: each empty draft gets last year's (fictitious) content with
+    every section marked «uendret siden» last year, neither changed nor confirmed. For trying
+    (and testing) the bulk actions on a whole county. Submitted profiles are left alone."""
+    round_ = Round.objects.get(year=round_year)
+    county = County.objects.get(number=county_number)
+    officer = User.objects.get(
+        role=Role.COUNTY_OFFICER, county=county, username__startswith="fylke-"
+    )
+    profiles = list(
+        MunicipalityProfile.objects.filter(round=round_, county=county, status="draft")
+        .select_related("round", "county", "municipality")
+        .order_by("municipality__number")
+    )
+    numbers = [p.municipality.number for p in profiles]
+    prepared = 0
+    with transaction.atomic():
+        for profile in profiles:
+            state = profile.section_state or {}
+            if any((s or {}).get("carried_from") for s in state.values()):
+                continue
+            partners = [n for n in numbers if n != profile.municipality.number][:6]
+            _save(
+                profile, _profile_content(profile.municipality, partners, round_year - 1), officer
+            )
+            profile.refresh_from_db()
+            profile.section_state = {
+                key: {"carried_from": round_year - 1, "confirmed": False, "edited": False}
+                for key in profile.section_state
+            }
+            profile.save(update_fields=["section_state"])
+            prepared += 1
+    return {"county": county.name, "profiles": len(profiles), "prepared": prepared}

@@ -17,6 +17,7 @@ from portal.accounts import rules
 from ... import services, worklist
 from ...forms import SubmitForm
 from ...models import MunicipalityProfile, Round
+from ...models.submissions import EDITABLE_STATES
 from ...receipts import format_time
 from .lookups import SHORT_TITLES
 
@@ -25,13 +26,15 @@ CONFIRM, SUBMIT = "bekreft", "send"
 
 def _selection(request, round_) -> list:
     ids = request.POST.getlist("valgt")
-    if request.POST.get("alle_viste"):
-        ids = request.POST.getlist("viste")
     queryset = (
         MunicipalityProfile.objects.editable_by(request.user)
         .filter(round=round_)
         .select_related("round", "county", "municipality")
     )
+    if request.POST.get("alle_viste"):
+        # «Velg alle viste» without JavaScript: every shown municipality that is not done.
+        ids = request.POST.getlist("viste")
+        queryset = queryset.filter(status__in=EDITABLE_STATES)
     return worklist.selected(queryset, ids)
 
 
@@ -65,7 +68,7 @@ def bulk(request, year: int):
     done = [o for o in outcomes if o.done]
     refused = [o for o in outcomes if not o.done]
     # After confirming, the same selection can be submitted right away from the result page.
-    submittable = [o.submission for o in outcomes if o.done and not o.submission.has_been_submitted]
+    submittable = [o.submission for o in outcomes if o.done and o.submission.is_editable]
     context = {
         "round": round_,
         "county": county,
