@@ -368,3 +368,15 @@ def test_last_changed_by_names_imdi_after_a_return(opened, users, skien):
     services.return_submission(skien, users["imdi"], reason="Rett opp.")
     skien.refresh_from_db()
     assert skien.updated_by == users["imdi"]
+
+
+def test_table_of_contents_marks_sections_with_comments(county_b, opened, users, skien):
+    fill_profile(skien, users["fylke_b"])
+    services.submit(skien, users["fylke_b"])
+    services.return_submission(
+        skien, users["imdi"], reason="", comments=[("labour", "", "Mer konkret.")]
+    )
+    page = county_b.get(skien.get_absolute_url()).content.decode()
+    toc = page.split('id="innhold-tittel"')[1].split("</nav>")[0]
+    assert toc.count("kommentar fra IMDi") == 1
+    assert toc.index("kommentar fra IMDi") > toc.index("#del-labour")

@@ -142,6 +142,7 @@ def _overview(request, submission, *, problems=None, submit_form=None, status=20
             {
                 "read": read,
                 "state": states[read.key],
+                "comment_count": len(section_comments),
                 "comments": [
                     c for c in section_comments if read.is_repeating or c.field not in field_names
                 ],
