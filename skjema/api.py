@@ -45,9 +45,11 @@ from .models import (
     Version,
 )
 from .reading import latest_version, read_submission
-from .sections import diff, diff_section, get_section, prefetch_for_serialize
+from .sections import diff, diff_section, get_section, prefetch_for_serialize, sections_for
 from .serializers import (
     AcceptSerializer,
+    ConfirmResultSerializer,
+    ConfirmSerializer,
     CountySubmissionDetailSerializer,
     CountySubmissionPatchSerializer,
     CountySubmissionReturnSerializer,
@@ -193,7 +195,11 @@ def skjema_error_response(exc: Exception, kind: str) -> Response | None:
             }
             for p in exc.problems
         ]
-        return _error(status.HTTP_400_BAD_REQUEST, {"detail": exc.message, "problems": problems})
+        unconfirmed = [p.section for p in exc.problems if p.field == services.UNCONFIRMED]
+        return _error(
+            status.HTTP_400_BAD_REQUEST,
+            {"detail": exc.message, "problems": problems, "unconfirmed": unconfirmed},
+        )
     if isinstance(exc, NotAllowed):
         return _error(status.HTTP_403_FORBIDDEN, {"detail": exc.message})
     if isinstance(exc, InvalidTransition):
@@ -226,6 +232,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     action_permissions = {
         "partial_update": CanEditCountyData,
         "submit": CanEditCountyData,
+        "confirm": CanEditCountyData,
         "return_": CanReview,
         "accept": CanReview,
         "reopen": CanReview,
@@ -258,6 +265,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
             "list": self.list_serializer_class,
             "partial_update": self.patch_serializer_class,
             "submit": SubmitSerializer,
+            "confirm": ConfirmSerializer,
             "return_": self.return_serializer_class,
             "accept": AcceptSerializer,
             "reopen": ReopenSerializer,
@@ -314,6 +322,29 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         return self._transition(request, services.submit)
+
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        submission = self.get_object()
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        keys = serializer.validated_data.get("sections")
+        if keys is not None:
+            known = {section.key for section in sections_for(self.kind)}
+            unknown = [key for key in keys if key not in known]
+            if unknown:
+                return _error(
+                    status.HTTP_400_BAD_REQUEST,
+                    {"sections": [_("Ukjent del «%(key)s».") % {"key": k} for k in unknown]},
+                )
+        confirmed = services.confirm_unchanged(submission, request.user, sections=keys)
+        submission.refresh_from_db(fields=["section_state"])
+        result = {
+            "id": submission.pk,
+            "confirmed": confirmed,
+            "unconfirmed": services.unconfirmed_sections(submission),
+        }
+        return Response(ConfirmResultSerializer(result).data)
 
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
     def return_(self, request, pk=None):
@@ -545,6 +576,20 @@ def _documented(viewset, *, singular: str, plural: str, examples: dict):
                 400: OpenApiResponse(
                     SubmissionInvalidSerializer, description="Skjemaet har feil som må rettes."
                 ),
+            },
+        ),
+        confirm=detail_operation(
+            "Bekreft uendrede deler",
+            "Bekrefter at delene som er overført fra forrige runde, er uendret (alle som verken "
+            "er endret eller bekreftet, eller bare de oppgitte). En innsending med overførte "
+            "deler som verken er endret eller bekreftet, avvises med 400 og listen unconfirmed. "
+            "Bare fylkets egne saksbehandlere, i status utkast eller returnert.",
+            request=ConfirmSerializer,
+            responses={
+                200: ConfirmResultSerializer,
+                400: OpenApiResponse(description="Ukjent del."),
+                **ERRORS,
+                409: OpenApiResponse(ErrorSerializer, description="Skjemaet kan ikke endres nå."),
             },
         ),
         return_=detail_operation(

@@ -269,7 +269,7 @@ class _Demo:
                 partners = [n for n in numbers if n != municipality.number][:6]
                 _save(profile, _profile_content(municipality, partners, year), officer)
                 submitted_at = round_.deadline - datetime.timedelta(days=5 + index)
-                services.submit(profile, officer, now=submitted_at)
+                _submit(profile, officer, now=submitted_at)
                 accepted.append((services.accept(profile, self.imdi), submitted_at))
                 self.count("previous_accepted_profiles")
             county_submission = CountySubmission.objects.get(round=round_, county=county)
@@ -279,7 +279,7 @@ class _Demo:
                 officer,
             )
             submitted_at = round_.deadline - datetime.timedelta(days=2)
-            services.submit(county_submission, officer, now=submitted_at)
+            _submit(county_submission, officer, now=submitted_at)
             accepted.append((services.accept(county_submission, self.imdi), submitted_at))
             self.count("previous_accepted_county_submissions")
         # The services stamp IMDi's decisions with the time the demo is built; a closed round
@@ -375,13 +375,13 @@ class _Demo:
             services.confirm_section(profile, "upper_secondary", officer)
             return
         if state == "late":
-            services.submit(
+            _submit(
                 profile,
                 officer,
                 late_reason=f"{DEMO_MARK}. Kommunestyret behandlet saken først etter fristen.",
             )
             return
-        services.submit(profile, officer, now=on_time)
+        _submit(profile, officer, now=on_time)
         if state == "accepted":
             services.accept(profile, self.imdi, reason="Fullstendig og godt begrunnet.")
         elif state in {"returned", "resubmitted"}:
@@ -400,9 +400,7 @@ class _Demo:
             for row in labour:
                 row["description"] = f"{row['description']} Gjelder 10–15 stillinger."
             _save(profile, {"labour": labour}, officer)
-            services.submit(
-                profile, officer, late_reason="Korrigert etter tilbakemelding fra IMDi."
-            )
+            _submit(profile, officer, late_reason="Korrigert etter tilbakemelding fra IMDi.")
 
     def _county_state(self, submission, state, officer, municipalities, share, deadline, index):
         content = _county_content(submission.county, municipalities, share, self.year)
@@ -420,7 +418,7 @@ class _Demo:
             {"recommendations": content["recommendations"], **_carried(content, submission)},
             officer,
         )
-        services.submit(submission, officer, now=deadline - datetime.timedelta(days=1 + index % 5))
+        _submit(submission, officer, now=deadline - datetime.timedelta(days=1 + index % 5))
         if state == "accepted":
             services.accept(submission, self.imdi)
         elif state == "returned":
@@ -430,6 +428,12 @@ class _Demo:
                 reason=f"{DEMO_MARK}. Summen av anbefalingene er lavere enn fylkets andel.",
                 comments=[("recommendations", "number", "Begrunn hvorfor summen er lavere.")],
             )
+
+
+def _submit(submission, officer, **kwargs):
+    """The officer has looked at the carried-forward parts and confirms them, then submits."""
+    services.confirm_unchanged(submission, officer)
+    return services.submit(submission, officer, **kwargs)
 
 
 def _carried(content: dict, submission) -> dict:
@@ -455,3 +459,39 @@ def build_demo_skjema(round_year: int) -> dict:
         **demo.counts,
         "seconds": round(time.monotonic() - started, 1),
     }
+
+
+def prepare_county_round(county_number: str, round_year: int) -> dict:
+    """A county's current round as it looks when every municipality was carried forward from
+    an accepted profile last year: each empty draft gets last year's (fictitious) content with
+    every section marked «uendret siden» last year, neither changed nor confirmed. For trying
+    (and testing) the bulk actions on a whole county. Submitted profiles are left alone."""
+    round_ = Round.objects.get(year=round_year)
+    county = County.objects.get(number=county_number)
+    officer = User.objects.get(
+        role=Role.COUNTY_OFFICER, county=county, username__startswith="fylke-"
+    )
+    profiles = list(
+        MunicipalityProfile.objects.filter(round=round_, county=county, status="draft")
+        .select_related("round", "county", "municipality")
+        .order_by("municipality__number")
+    )
+    numbers = [p.municipality.number for p in profiles]
+    prepared = 0
+    with transaction.atomic():
+        for profile in profiles:
+            state = profile.section_state or {}
+            if any((s or {}).get("carried_from") for s in state.values()):
+                continue
+            partners = [n for n in numbers if n != profile.municipality.number][:6]
+            _save(
+                profile, _profile_content(profile.municipality, partners, round_year - 1), officer
+            )
+            profile.refresh_from_db()
+            profile.section_state = {
+                key: {"carried_from": round_year - 1, "confirmed": False, "edited": False}
+                for key in profile.section_state
+            }
+            profile.save(update_fields=["section_state"])
+            prepared += 1
+    return {"county": county.name, "profiles": len(profiles), "prepared": prepared}

@@ -795,6 +795,31 @@ class ProblemSerializer(serializers.Serializer):
 
 class SubmissionInvalidSerializer(ErrorSerializer):
     problems = ProblemSerializer(many=True, read_only=True)
+    unconfirmed = serializers.ListField(
+        child=serializers.CharField(),
+        read_only=True,
+        help_text=_(
+            "Delene som er overført fra forrige runde og verken endret eller bekreftet "
+            "uendret (bekreft dem med confirm)."
+        ),
+    )
+
+
+class ConfirmSerializer(RejectUnknownKeysMixin, serializers.Serializer):
+    sections = serializers.ListField(
+        child=StrictCharField(),
+        required=False,
+        help_text=_(
+            "Delene som skal bekreftes uendret. Uten: alle delene som er overført fra forrige "
+            "runde og verken endret eller bekreftet."
+        ),
+    )
+
+
+class ConfirmResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    confirmed = serializers.ListField(child=serializers.CharField(), read_only=True)
+    unconfirmed = serializers.ListField(child=serializers.CharField(), read_only=True)
 
 
 class EditSerializer(serializers.Serializer):

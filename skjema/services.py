@@ -5,6 +5,7 @@ call these; none re-implements them. Signals are sent only after the transaction
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 from functools import partial
 
 from django.db import transaction
@@ -158,6 +159,47 @@ def confirm_section(submission: Submission, section_key: str, user) -> None:
     submission.save(update_fields=["section_state", "updated_by", "updated_at"])
 
 
+def unconfirmed_sections(submission: Submission) -> list[str]:
+    """Keys of the sections carried forward from an earlier round that the county has neither
+    changed nor confirmed unchanged: they must be one or the other before submitting."""
+    state = submission.section_state or {}
+    keys = []
+    for section in sections_for(submission.kind):
+        one = state.get(section.key) or {}
+        if one.get("carried_from") and not one.get("edited") and not one.get("confirmed"):
+            keys.append(section.key)
+    return keys
+
+
+@transaction.atomic
+def confirm_unchanged(submission: Submission, user, *, sections=None) -> list[str]:
+    """Confirm every carried-forward section the county has not changed (or only those of
+    ``sections`` among them), in one go. Returns the keys confirmed (none when there was
+    nothing to confirm)."""
+    submission = _locked(submission)
+    if not rules.can_edit_county_data(user, submission.county):
+        raise NotAllowed(_("Du kan bare endre skjemaer for ditt eget fylke."))
+    _require_open_round(submission)
+    if submission.status not in EDITABLE_STATES:
+        raise InvalidTransition(
+            _("Skjemaet er %(status)s og kan ikke endres nå.")
+            % {"status": submission.get_status_display().lower()}
+        )
+    keys = unconfirmed_sections(submission)
+    if sections is not None:
+        keys = [key for key in keys if key in set(sections)]
+    if not keys:
+        return []
+    state = dict(submission.section_state)
+    at = timezone.now().isoformat()
+    for key in keys:
+        state[key] = {**(state.get(key) or {}), "confirmed": True, "confirmed_at": at}
+    submission.section_state = state
+    submission.updated_by = user
+    submission.save(update_fields=["section_state", "updated_by", "updated_at"])
+    return keys
+
+
 # ---------------------------------------------------------------------------------------------
 # validation
 
@@ -188,6 +230,31 @@ def validate_submission(submission: Submission, data: dict | None = None) -> lis
     problems = validate_data(data, validation_context(specific))
     if specific.kind == Submission.Kind.COUNTY:
         problems += _missing_recommendations(specific, data)
+    return problems + _unconfirmed_problems(specific)
+
+
+# The field name of the problem that says a carried-forward section is not confirmed.
+UNCONFIRMED = "confirmed"
+
+
+def _unconfirmed_problems(submission) -> list:
+    from .sections import Problem
+
+    problems = []
+    state = submission.section_state or {}
+    for key in unconfirmed_sections(submission):
+        section = get_section(submission.kind, key)
+        problems.append(
+            Problem(
+                key,
+                UNCONFIRMED,
+                _(
+                    "«%(title)s» er overført fra %(year)s. Bekreft at delen er uendret, "
+                    "eller endre den, før skjemaet sendes inn."
+                )
+                % {"title": section.title, "year": state[key]["carried_from"]},
+            )
+        )
     return problems
 
 
@@ -286,6 +353,52 @@ def submit(submission: Submission, user, *, late_reason: str = "", now=None) -> 
     return version
 
 
+@dataclass
+class BulkOutcome:
+    """What a bulk action did to one submission: done, or refused and why."""
+
+    submission: Submission
+    done: bool
+    messages: list[str] = field(default_factory=list)
+    version: Version | None = None
+    confirmed: list[str] = field(default_factory=list)
+
+
+def _refusal_messages(exc) -> list[str]:
+    if isinstance(exc, SubmissionInvalid):
+        return [p.message for p in exc.problems] or [exc.message]
+    return [exc.message]
+
+
+def bulk_confirm(submissions, user) -> list[BulkOutcome]:
+    """Confirm the unchanged carried-forward sections of each submission. Each submission is its
+    own transaction: one refused leaves the others confirmed."""
+    outcomes = []
+    for submission in submissions:
+        try:
+            keys = confirm_unchanged(submission, user)
+        except (InvalidTransition, NotAllowed) as refused:
+            outcomes.append(BulkOutcome(submission, False, _refusal_messages(refused)))
+        else:
+            outcomes.append(BulkOutcome(submission, True, confirmed=keys))
+    return outcomes
+
+
+def bulk_submit(submissions, user, *, late_reason: str = "", now=None) -> list[BulkOutcome]:
+    """Submit each submission with the one late reason the officer gave for the selection (used
+    only for those that are late). Each is its own transaction, validated on its own, so the
+    valid ones go in and the others come back with their problems."""
+    outcomes = []
+    for submission in submissions:
+        try:
+            version = submit(submission, user, late_reason=late_reason, now=now)
+        except (SubmissionInvalid, InvalidTransition, NotAllowed) as refused:
+            outcomes.append(BulkOutcome(submission, False, _refusal_messages(refused)))
+        else:
+            outcomes.append(BulkOutcome(submission, True, version=version))
+    return outcomes
+
+
 _REVIEW_VERBS = {
     Transition.Action.RETURN: gettext_lazy("returneres"),
     Transition.Action.ACCEPT: gettext_lazy("godkjennes"),
@@ -307,7 +420,8 @@ def _review(submission, user, allowed_from, action, to_status, reason, require_r
         raise InvalidTransition(_("Skriv en begrunnelse."))
     from_status = submission.status
     submission.status = to_status
-    submission.save(update_fields=["status", "updated_at"])
+    submission.updated_by = user
+    submission.save(update_fields=["status", "updated_by", "updated_at"])
     version = submission.latest_version()
     return submission, _record(submission, action, from_status, user, reason, version)
 
@@ -400,7 +514,8 @@ def _carry(submission, source: Version | None, user, carried_sections, now) -> N
         )
         state[section.key] = {"carried_from": carried_from, "confirmed": False, "edited": False}
     submission.section_state = state
-    submission.save(update_fields=["section_state"])
+    submission.updated_by = user
+    submission.save(update_fields=["section_state", "updated_by", "updated_at"])
     _record(
         submission,
         Transition.Action.CARRY_FORWARD,

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from .views import meetings, notifications, review, spreadsheets
-from .views.county import dashboard, editing, receipts
+from .views.county import bulk, dashboard, editing, receipts
 from .views.county import overview as submission_overview
 
 app_name = "skjema"
@@ -40,6 +40,7 @@ COUNTY = [
     path("", dashboard.index, name="index"),
     path("<int:year>/", dashboard.dashboard, name="dashboard"),
     path("<int:year>/fylke/", dashboard.own_county_submission, name="county-submission-own"),
+    path("<int:year>/kommuner/samlet/", bulk.bulk, name="bulk"),
     *_submission_urls("kommuner", "profile", "profile"),
     *_submission_urls("fylke", "county", "county"),
     path("<int:year>/kvittering/<int:version_id>/", receipts.receipt, name="receipt"),

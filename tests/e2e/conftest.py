@@ -38,6 +38,9 @@ CHROMIUM_ARGS = [
 
 pytestmark = pytest.mark.e2e
 
+# The running server's environment, for tests that prepare data with a management command.
+_SERVER: dict = {}
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -117,6 +120,7 @@ def portal_server(tmp_path_factory):
         stderr=subprocess.STDOUT,
     )
     base_url = f"http://127.0.0.1:{port}"
+    _SERVER["env"] = env
     try:
         _wait_until_up(base_url, process)
         yield base_url
@@ -126,6 +130,25 @@ def portal_server(tmp_path_factory):
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def manage(portal_server):
+    """Run a management command against the server's database; returns its output."""
+
+    def _run(*args: str) -> str:
+        result = subprocess.run(  # noqa: S603
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=_SERVER["env"],
+            check=True,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        return result.stdout
+
+    return _run
 
 
 @pytest.fixture(scope="session")

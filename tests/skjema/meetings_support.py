@@ -181,6 +181,7 @@ def telemark(current_round, users, counties):
     services.open_round(current_round, counties=[counties["03"], counties["40"]])
     skien = profile(current_round, "4003")
     save(skien, "capacity", {**COMPLETE_CAPACITY, "capacity": 40}, officer)
+    services.confirm_unchanged(skien, officer)
     services.submit(skien, officer)
     services.return_submission(
         skien,

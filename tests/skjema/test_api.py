@@ -773,6 +773,13 @@ class TestAcrossRounds:
         client = api_as("fylke_b")
         response = save_all(client, profile_url(new), {"capacity": {"capacity": 30}})
         assert response.status_code == 200
+        refused = client.post(profile_url(new, "submit/"), {}, format="json")
+        assert refused.status_code == 400
+        # Last year's cooperation list was empty, so nothing of it was carried forward.
+        assert refused.json()["unconfirmed"] == ["qualification", "upper_secondary", "labour"]
+        confirmed = client.post(profile_url(new, "confirm/"), {}, format="json")
+        assert confirmed.status_code == 200
+        assert confirmed.json()["unconfirmed"] == []
         assert client.post(profile_url(new, "submit/"), {}, format="json").status_code == 200
 
         changes = (

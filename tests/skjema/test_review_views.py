@@ -308,6 +308,7 @@ def across_rounds(current_round, counties, users):
         county,
         base_edit_id=ids["capacity"],
     )
+    services.confirm_unchanged(new, county)
     new_version = services.submit(new, county)
     return old_version, new_version
 

@@ -6,17 +6,41 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy
 
 from portal.accounts import rules
 
+from ... import worklist
+from ...forms import SubmitForm
 from ...models import (
     CountySubmission,
-    MunicipalityProfile,
     Round,
 )
-from .lookups import (
-    section_states,
-)
+
+COLUMNS = [
+    ("kommune", gettext_lazy("Kommune")),
+    ("nummer", gettext_lazy("Nr.")),
+    ("region", gettext_lazy("Region")),
+    ("status", gettext_lazy("Status")),
+    ("deler", gettext_lazy("Deler")),
+    ("endret", gettext_lazy("Sist endret")),
+    ("av", gettext_lazy("Endret av")),
+]
+
+
+def _columns(request, listing) -> list[dict]:
+    """Each column header links to the list sorted by it (again: the other way round)."""
+    columns = []
+    for key, label in COLUMNS:
+        current = listing.sort == key
+        params = request.GET.copy()
+        params["sorter"] = f"-{key}" if current and not listing.descending else key
+        aria = ""
+        if current:
+            aria = "descending" if listing.descending else "ascending"
+        columns.append({"key": key, "label": label, "href": "?" + params.urlencode(), "aria": aria})
+    return columns
+
 
 # ---------------------------------------------------------------------------------------------
 # index and dashboard
@@ -41,27 +65,26 @@ def dashboard(request, year: int):
             # IMDi's (and KS's) overview of the round lives on the review side.
             return redirect("skjema:round-overview", year)
         raise PermissionDenied
-    profiles = list(
-        MunicipalityProfile.objects.visible_to(request.user)
-        .filter(round=round_)
-        .select_related("round", "municipality", "updated_by")
-        .order_by("municipality__number")
-    )
+    listing = worklist.round_list(user=request.user, round_=round_, params=request.GET)
     county_submission = (
         CountySubmission.objects.visible_to(request.user)
         .filter(round=round_)
         .select_related("round", "county", "updated_by")
         .first()
     )
-    rows = [{"profile": profile, "states": section_states(profile)} for profile in profiles]
+    profiles = [row.profile for row in listing.rows]
     context = {
         "round": round_,
         "county": county,
-        "rows": rows,
+        "listing": listing,
+        "rows": listing.rows,
+        "columns": _columns(request, listing),
         "county_submission": county_submission,
-        "submitted_count": sum(profile.has_been_submitted for profile in profiles),
+        "submitted_count": listing.total - listing.counts["draft"],
         "late_count": sum(profile.is_late for profile in profiles),
         "is_past_deadline": round_.is_past_deadline(),
+        "submit_form": SubmitForm(),
+        "can_edit": round_.is_open and rules.can_edit_county_data(request.user, county),
     }
     return render(request, "skjema/county/dashboard.html", context)
 

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from portal.accounts import rules
 
 from ... import forms as section_forms
-from ... import reading, services
+from ... import reading, services, worklist
 from ...exceptions import InvalidTransition, NotAllowed, SubmissionInvalid
 from ...models import (
     Submission,
@@ -46,6 +46,11 @@ def _problem_links(submission, problems, data) -> list[dict]:
             links.append({"href": f"#submit-{problem.field}", "message": problem.message})
             continue
         section = get_section(submission.kind, problem.section)
+        if problem.field == services.UNCONFIRMED:
+            links.append(
+                {"href": f"#del-{section.key}", "message": problem.message, "section": section.key}
+            )
+            continue
         href = _url(submission, "section", section.key) + "?kontroll=1"
         anchor = _anchor(submission, section, problem, data, options_cache)
         label = section.field_label(problem.field, submission.kind)
@@ -137,6 +142,7 @@ def _overview(request, submission, *, problems=None, submit_form=None, status=20
             {
                 "read": read,
                 "state": states[read.key],
+                "comment_count": len(section_comments),
                 "comments": [
                     c for c in section_comments if read.is_repeating or c.field not in field_names
                 ],
@@ -164,6 +170,7 @@ def _overview(request, submission, *, problems=None, submit_form=None, status=20
         "versions": versions,
         "county_sum": _county_sum(submission, data),
         "unconfirmed": [s for s in states.values() if s.can_confirm],
+        "next_profile": worklist.next_not_done(submission) if working_copy else None,
     }
     return render(request, "skjema/county/submission.html", context, status=status)
 

@@ -7,7 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from ... import reading
+from ... import reading, worklist
 from ...models import (
     Version,
 )
@@ -33,6 +33,7 @@ def receipt(request, year: int, version_id: int):
     version = _version(request.user, year, version_id)
     receipt = build_receipt(version)
     submission = version.submission
+    show_next = reading.reads_working_copy(user=request.user, submission=submission)
     context = {
         "receipt": receipt,
         "round": submission.round,
@@ -40,6 +41,8 @@ def receipt(request, year: int, version_id: int):
         "subject": _subject(submission),
         "overview_url": _url(submission),
         "docx_url": reverse("skjema:receipt-docx", args=[year, version.pk]),
+        "show_next": show_next,
+        "next_profile": worklist.next_not_done(submission) if show_next else None,
     }
     return render(request, "skjema/county/receipt.html", context)
 
