@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run setup install test test-fast lint format bench clean worker serve
+.PHONY: run setup install test test-fast lint format bench clean worker serve messages
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -65,6 +65,13 @@ lint: install
 format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# Translations: update locale/nn from the code and templates, then compile. The compiled .mo is
+# committed, so `make run` and `make test` need no gettext tools (msgfmt is needed here only).
+messages: install
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py makemessages -l nn --no-obsolete \
+		--ignore .venv --ignore static --ignore tests
+	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py compilemessages -l nn --ignore .venv
 
 bench: install
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py bench

@@ -4,11 +4,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
+from django.views.generic import TemplateView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import api_guards, health
+from portal.accounts.language import set_language
 from portal.content.api import api_router
 
 urlpatterns = [
@@ -19,6 +21,12 @@ urlpatterns = [
         name="login",
     ),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sprak/", set_language, name="set_language"),
+    path(
+        "tilgjengelighet/",
+        TemplateView.as_view(template_name="accessibility.html"),
+        name="accessibility",
+    ),
     path("api/v1/", include("portal.api_urls")),
     path("api/v2/", api_router.urls),
     path("django-admin/", admin.site.urls),

@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.template.loader import render_to_string
@@ -36,7 +35,7 @@ from .models import (
     Submission,
 )
 from .models.submissions import SUBMITTED_STATES
-from .notifications import county_officers, ks_representatives, notify
+from .notifications import by_language, county_officers, ks_representatives, notify
 from .preparatory import build_content, format_moment
 
 DUE_SOON = datetime.timedelta(days=30)
@@ -288,29 +287,32 @@ def mark_sent(document: PreparatoryDocument, user, *, now: datetime.datetime | N
     document.save(update_fields=["last_sent"])
     meeting = document.meeting
     recipients = [*county_officers(document.county), *ks_representatives()]
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = _("Saksforberedende dokument: %(meeting)s") % {"meeting": meeting.title}
-        body = render_to_string(
-            "skjema/meetings/email/document_sent.txt",
-            {
-                "meeting": meeting,
-                "county": document.county,
-                "round": document.round,
-                "when": format_moment(meeting.starts_at) if meeting.starts_at else "",
-                "version": snapshot.number,
-                "first_time": first_time,
-            },
-        ).strip()
-    notifications = notify(
-        recipients,
-        Notification.Kind.DOCUMENT_SENT,
-        f"document-sent:{document.pk}:{snapshot.pk}",
-        subject,
-        body,
-        document_url(meeting),
-        round=document.round,
-        now=now,
-    )
+    notifications = []
+    # County officers get it in their own language or the county's målform (språklova).
+    for language, group in by_language(recipients).items():
+        with translation.override(language):
+            subject = _("Saksforberedende dokument: %(meeting)s") % {"meeting": meeting.title}
+            body = render_to_string(
+                "skjema/meetings/email/document_sent.txt",
+                {
+                    "meeting": meeting,
+                    "county": document.county,
+                    "round": document.round,
+                    "when": format_moment(meeting.starts_at) if meeting.starts_at else "",
+                    "version": snapshot.number,
+                    "first_time": first_time,
+                },
+            ).strip()
+            notifications += notify(
+                group,
+                Notification.Kind.DOCUMENT_SENT,
+                f"document-sent:{document.pk}:{snapshot.pk}",
+                subject,
+                body,
+                document_url(meeting),
+                round=document.round,
+                now=now,
+            )
     return Sending(snapshot, notifications, first_time)
 
 

@@ -55,7 +55,17 @@ NotificationStatus = Notification.Status
 
 
 def _active_users():
-    return get_user_model().objects.filter(is_active=True)
+    return get_user_model().objects.filter(is_active=True).select_related("county")
+
+
+def by_language(recipients: Iterable) -> dict[str, list]:
+    """The recipients grouped by the language of what is sent to them: their own choice, else
+    their county's målform (språklova), else bokmål. Build each group's message inside
+    ``translation.override(language)``."""
+    groups: dict[str, list] = {}
+    for user in recipients:
+        groups.setdefault(user.preferred_language, []).append(user)
+    return groups
 
 
 def imdi_officers():
@@ -112,8 +122,8 @@ def reminder_days() -> list[int]:
 
 
 def _render(template: str, context: dict) -> str:
-    with translation.override(settings.LANGUAGE_CODE):
-        text = render_to_string(template, context)
+    """The template in the active language (callers override it per recipient group)."""
+    text = render_to_string(template, context)
     lines = [line.rstrip() for line in text.strip().splitlines()]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
 
@@ -147,7 +157,8 @@ def notify(
     - ``dedupe_key``: names the message, e.g. ``f"document-sent:{document.pk}"``. A recipient
       who already has a notification with this key gets nothing, so a re-run, a race or a
       signal received twice never sends twice.
-    - ``subject``, ``body``: plain text in bokmål. A footer with the link and the address of
+    - ``subject``, ``body``: plain text in the recipients' language (group them with
+      ``by_language`` and call once per group, inside ``translation.override``). A footer with the link and the address of
       «Varsler til meg» is added to the body; the stored body is exactly what was sent.
     - ``url``: a path in the portal ("/skjema/2027/") or an absolute URL; absolute in e-mails.
     - ``round``, ``submission``: what the message is about (optional).
@@ -358,21 +369,31 @@ _NOTICES = {
 
 def notify_transition(submission, transition) -> list[Notification]:
     """The e-mail for a workflow transition: IMDi's officers when a county submits, the
-    county's officers when IMDi returns, accepts or reopens. Once per transition and user."""
+    county's officers when IMDi returns, accepts or reopens. Once per transition and user,
+    each in the recipient's language."""
     kind = _NOTICES.get(transition.action)
     if kind is None:
         return []
     if type(submission) is Submission:
         submission = submission.specific
     round_ = submission.round
-    names = _names(submission)
-    resubmitted = transition.to_status == Status.RESUBMITTED
     if kind == Kind.SUBMITTED:
         recipients = imdi_officers()
         url = reverse("skjema:review", args=[round_.year, submission.pk])
     else:
         recipients = county_officers(submission.county)
         url = submission.get_absolute_url()
+    created = []
+    for language, users in by_language(recipients).items():
+        with translation.override(language):
+            created += _notify_transition_in(submission, transition, kind, users, url)
+    return created
+
+
+def _notify_transition_in(submission, transition, kind, recipients, url) -> list[Notification]:
+    round_ = submission.round
+    names = _names(submission)
+    resubmitted = transition.to_status == Status.RESUBMITTED
     what_happened = {
         Kind.SUBMITTED: _("er sendt inn på nytt") if resubmitted else _("er sendt inn"),
         Kind.RETURNED: _("er returnert for retting"),
@@ -535,6 +556,14 @@ def _count_phrase(count: int) -> str:
 
 
 def _send_reminder(round_, county, submissions, users, key, now) -> list[int]:
+    ids = []
+    for language, group in by_language(users).items():
+        with translation.override(language):
+            ids += _send_reminder_in(round_, county, submissions, group, key, now)
+    return ids
+
+
+def _send_reminder_in(round_, county, submissions, users, key, now) -> list[int]:
     context = _reminder_context(round_, county, submissions, now)
     subject = _("Innspill til bosetting %(year)s: %(left)s til fristen") % {
         "year": round_.year,
@@ -557,6 +586,14 @@ def _send_reminder(round_, county, submissions, users, key, now) -> list[int]:
 
 
 def _send_overdue(round_, county, submissions, users, key, now) -> list[int]:
+    ids = []
+    for language, group in by_language(users).items():
+        with translation.override(language):
+            ids += _send_overdue_in(round_, county, submissions, group, key, now)
+    return ids
+
+
+def _send_overdue_in(round_, county, submissions, users, key, now) -> list[int]:
     context = _reminder_context(round_, county, submissions, now)
     rows = notify(
         users,

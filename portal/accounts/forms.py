@@ -46,9 +46,9 @@ class _RoleFieldsMixin(forms.Form):
 
 class PortalUserCreationForm(_RoleFieldsMixin, UserCreationForm):
     class Meta(UserCreationForm.Meta):
-        fields = UserCreationForm.Meta.fields | {"role", "county"}
+        fields = UserCreationForm.Meta.fields | {"role", "county", "language"}
 
 
 class PortalUserEditForm(_RoleFieldsMixin, UserEditForm):
     class Meta(UserEditForm.Meta):
-        fields = UserEditForm.Meta.fields | {"role", "county"}
+        fields = UserEditForm.Meta.fields | {"role", "county", "language"}

@@ -25,7 +25,19 @@ ROLE_GROUPS = {
 }
 
 
+class Language(models.TextChoices):
+    BOKMAL = "nb", _("bokmål")
+    NYNORSK = "nn", _("nynorsk")
+
+
 class User(AbstractUser):
+    language = models.CharField(
+        _("språk"),
+        max_length=5,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("Språket i portalen og i e-post. Tomt: nettleserens språk."),
+    )
     role = models.CharField(_("rolle"), max_length=10, choices=Role.choices, blank=True)
     county = models.ForeignKey(
         "register.County",
@@ -64,3 +76,13 @@ class User(AbstractUser):
         if self.is_superuser and not self.role:
             return str(Role.ADMINISTRATOR.label)
         return self.get_role_display()
+
+    @property
+    def preferred_language(self) -> str:
+        """The language for what is sent to this user: their own choice, else the målform of
+        their county (county officers), else bokmål."""
+        if self.language:
+            return self.language
+        if self.county_id is not None:
+            return self.county.language
+        return Language.BOKMAL

@@ -70,8 +70,8 @@ class StructureVersionAdmin(ReadMostlyAdmin):
 
 @admin.register(County)
 class CountyAdmin(ReadMostlyAdmin):
-    list_display = ["number", "name", "parallel_names", "valid_from", "valid_to"]
-    list_filter = [StructureListFilter, CurrentListFilter]
+    list_display = ["number", "name", "parallel_names", "malform", "valid_from", "valid_to"]
+    list_filter = [StructureListFilter, CurrentListFilter, "malform"]
     search_fields = ["number", "name", "parallel_names"]
     key_fields = ("number",)
 
@@ -105,11 +105,12 @@ class MunicipalityAdmin(ReadMostlyAdmin):
         "name",
         "parallel_names",
         "county",
+        "malform",
         "valid_from",
         "valid_to",
         "current",
     ]
-    list_filter = [StructureListFilter, CurrentListFilter, "county"]
+    list_filter = [StructureListFilter, CurrentListFilter, "county", "malform"]
     list_select_related = ["county", "current"]
     search_fields = ["number", "name", "parallel_names"]
     autocomplete_fields = ["current"]

@@ -89,7 +89,34 @@ class ValidityQuerySet(models.QuerySet):
         return self.filter(valid_to__isnull=True)
 
 
-class County(models.Model):
+class Malform(models.TextChoices):
+    """The written standard a county or municipality has chosen (målvedtak, språklova § 6);
+    what IMDi sends to it is written in that standard. Neutral gets bokmål."""
+
+    BOKMAL = "bokmal", _("bokmål")
+    NYNORSK = "nynorsk", _("nynorsk")
+    NEUTRAL = "noytral", _("nøytral")
+
+
+class MalformMixin(models.Model):
+    malform = models.CharField(
+        _("målform"),
+        max_length=7,
+        choices=Malform.choices,
+        default=Malform.NEUTRAL,
+        help_text=_("Skriftspråket i det IMDi sender hit (e-post, sakspapirer)."),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def language(self) -> str:
+        """The portal's language code for what is sent here: "nn" or "nb"."""
+        return "nn" if self.malform == Malform.NYNORSK else "nb"
+
+
+class County(MalformMixin):
     number = models.CharField(
         _("fylkesnummer"), max_length=2, unique=True, validators=[county_number_validator]
     )
@@ -130,7 +157,7 @@ class County(models.Model):
         )
 
 
-class Municipality(models.Model):
+class Municipality(MalformMixin):
     number = models.CharField(
         _("kommunenummer"),
         max_length=4,

@@ -17,7 +17,9 @@ import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.numberformat import format as format_number
+from django.utils.translation import gettext_lazy as _
+
+from portal.formats import number
 
 from .models import Indicator, Municipality, StatisticValue, plain_decimal
 from .statistics import INTRO_PREFIX
@@ -26,14 +28,14 @@ Status = StatisticValue.Status
 
 # What the page charts: persons only, so a year's parts can be summed.
 SETTLEMENT = (
-    ("anmodning", "Anmodet"),
-    ("vedtak", "Vedtatt"),
-    ("bosatt", "Bosatt"),
+    ("anmodning", _("Anmodet")),
+    ("vedtak", _("Vedtatt")),
+    ("bosatt", _("Bosatt")),
 )
 SYMBOLS = {
-    Status.NOT_APPLICABLE: ("–", "ikke aktuelt"),
-    Status.MISSING: ("..", "mangler"),
-    Status.SUPPRESSED: (":", "skjermet"),
+    Status.NOT_APPLICABLE: ("–", _("ikke aktuelt")),
+    Status.MISSING: ("..", _("mangler")),
+    Status.SUPPRESSED: (":", _("skjermet")),
 }
 # Line colours have at least 3:1 contrast against white (WCAG 1.4.11); dashes and marker
 # shapes tell the lines apart without colour (1.4.1).
@@ -45,10 +47,8 @@ STYLES = (
 
 
 def display_number(value: Decimal) -> str:
-    """Norwegian: «1 000», «33,3» (no-break space between thousands)."""
-    return format_number(
-        plain_decimal(value), decimal_sep=",", grouping=3, thousand_sep="\xa0", force_grouping=True
-    )
+    """Norwegian: «1 000», «33,3» (a thin no-break space between thousands)."""
+    return number(plain_decimal(value))
 
 
 @dataclass

@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.accounts.language.UserLanguageMiddleware",
+    "portal.errors.MethodNotAllowedPageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -122,10 +124,19 @@ LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", "Norsk bokmål")]
-WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# The portal's pages in both written standards; a signed-in user's choice wins over the
+# language cookie and Accept-Language (portal.accounts.language). The Wagtail admin and the
+# Django admin stay bokmål: Wagtail ships no nynorsk.
+LANGUAGES = [("nb", "Norsk bokmål"), ("nn", "Norsk nynorsk")]
+WAGTAIL_CONTENT_LANGUAGES = [("nb", "Norsk bokmål")]
+WAGTAILADMIN_PERMITTED_LANGUAGES = [("nb", "Norsk bokmål")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Decimal comma, thin space between thousands, «6. desember 2026» in prose, «06.12.2026» in
+# tables (the SHORT_DATE_FORMAT), the same for nb and nn.
+FORMAT_MODULE_PATH = ["portal.formats"]
+LANGUAGE_COOKIE_NAME = "sprak"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True

@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
 register = template.Library()
 
@@ -20,10 +21,12 @@ def time_left(deadline, now=None) -> str:
     seconds = abs(seconds)
     days, hours = int(seconds // 86400), int(seconds % 86400 // 3600)
     if days >= 1:
-        amount = f"{days} {'dag' if days == 1 else 'dager'}"
+        amount = ngettext("%(n)s dag", "%(n)s dager", days) % {"n": days}
     elif hours >= 1:
-        amount = f"{hours} {'time' if hours == 1 else 'timer'}"
+        amount = ngettext("%(n)s time", "%(n)s timer", hours) % {"n": hours}
     else:
         minutes = max(1, int(seconds // 60))
-        amount = f"{minutes} {'minutt' if minutes == 1 else 'minutter'}"
-    return f"fristen gikk ut for {amount} siden" if past else f"{amount} igjen"
+        amount = ngettext("%(n)s minutt", "%(n)s minutter", minutes) % {"n": minutes}
+    if past:
+        return gettext("fristen gikk ut for %(amount)s siden") % {"amount": amount}
+    return gettext("%(amount)s igjen") % {"amount": amount}

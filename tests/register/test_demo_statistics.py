@@ -76,7 +76,7 @@ class TestLoading:
         html = client.get("/kommuner/0301/").content.decode()
         # IMDi: Oslo 2016 – requested 1 000, decided 1 000, settled 913.
         assert '<th scope="row">2016</th>' in html
-        assert "1\xa0000" in html and ">913<" in html
+        assert "1\u202f000" in html and ">913<" in html
         api = APIClient()
         api.force_authenticate(users["ks"])
         body = api.get("/api/v1/municipalities/0301/statistics/?indicator=bosatt").json()

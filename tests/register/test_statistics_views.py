@@ -133,7 +133,7 @@ class TestMunicipalityPage:
         assert '<h2 id="statistikk">Bosetting over tid</h2>' in html
         assert 'role="img" aria-labelledby="stat-chart-title stat-chart-desc"' in html
         assert '<title id="stat-chart-title">Anmodet, vedtatt og bosatt i Halden</title>' in html
-        assert "Høyeste verdi: 1\xa0000 (anmodet) i 2022" in html
+        assert "Høyeste verdi: 1\u202f000 (anmodet) i 2022" in html
         assert (
             "<caption>Anmodet, vedtatt og bosatt i Halden, antall personer per år</caption>" in html
         )
@@ -147,7 +147,7 @@ class TestMunicipalityPage:
         )
         assert '<span class="visually-hidden">skjermet</span>' in html
         assert "<dt>–</dt><dd>ikke aktuelt" in html
-        assert "1\xa0000" in html  # Norwegian thousands
+        assert "1\u202f000" in html  # Norwegian thousands
         assert "33,3" not in html  # per cent is not part of the persons table
         assert "<polyline" in html and "stat-marker-square" in html
         assert "Resultater fra introduksjonsprogrammet" not in html

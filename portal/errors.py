@@ -1,0 +1,48 @@
+"""The portal's own error pages, in the user's language: a refused form (CSRF), and a page that
+explains a GET on a POST-only address (405) instead of Django's empty answer."""
+
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: the form was sent without a valid token (an old tab, cookies off)."""
+    return render(
+        request,
+        "403_csrf.html",
+        {"back_url": _back_url(request), "no_cookie": "cookie" in reason.lower()},
+        status=403,
+    )
+
+
+def _back_url(request) -> str:
+    """Where «Gå tilbake» leads: the referring page of this site, else the page above."""
+    referer = request.META.get("HTTP_REFERER", "")
+    if referer and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return referer
+    parent = request.path.rstrip("/").rsplit("/", 1)[0]
+    return f"{parent}/" if parent else "/"
+
+
+class MethodNotAllowedPageMiddleware:
+    """A 405 without a body (require_POST, a View without get) becomes a page that says the
+    address takes a form and links back; the Allow header stays. The API keeps its JSON."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and not response.content
+            and not request.path.startswith("/api/")
+            and request.method in ("GET", "HEAD")
+        ):
+            page = render(request, "405.html", {"back_url": _back_url(request)}, status=405)
+            if response.has_header("Allow"):
+                page["Allow"] = response["Allow"]
+            return page
+        return response
