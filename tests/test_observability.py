@@ -133,3 +133,17 @@ def test_counter_page_refused_to_non_admins(client, users, role):
 def test_counter_page_asks_anonymous_to_log_in(client):
     response = client.get("/drift/tellere/")
     assert response.status_code == 302
+
+
+@pytest.mark.django_db
+def test_job_enqueued_during_a_request_carries_its_request_id(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    from portal.jobs.models import JobState
+    from portal.jobs.tasks import prune_jobs
+
+    token = request_id_var.set("req-98765432")
+    try:
+        result = prune_jobs.enqueue()
+    finally:
+        request_id_var.reset(token)
+    assert JobState.objects.get(result_id=result.id).request_id == "req-98765432"
