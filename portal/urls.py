@@ -15,6 +15,9 @@ from portal.content.api import api_router
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("healthz/live", health.live, name="healthz-live"),
+    path("healthz/ready", health.ready, name="healthz-ready"),
+    path("drift/tellere/", health.counters, name="counters"),
     path(
         "logg-inn/",
         auth_views.LoginView.as_view(template_name="accounts/login.html"),

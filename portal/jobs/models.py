@@ -27,6 +27,8 @@ class JobState(models.Model):
     heartbeat_at = models.DateTimeField(_("siste livstegn"), null=True, blank=True)
     last_error = models.TextField(_("siste feil"), blank=True)
     errors = models.JSONField(_("feil per forsøk"), default=list, blank=True)
+    # The id of the request that enqueued the job, so its log lines can be followed into it.
+    request_id = models.CharField(_("forespørsels-id"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("jobbstatus")

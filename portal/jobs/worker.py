@@ -31,6 +31,8 @@ from django_tasks.utils import get_module_path, normalize_json
 from django_tasks_db.models import DBTaskResult, get_date_max
 from django_tasks_db.utils import exclusive_transaction, is_locked_database_exception
 
+from portal.observability import request_id_var
+
 from .api import policy_for
 from .models import JobState
 from .schedule import enqueue_due
@@ -239,6 +241,17 @@ def execute(
 ) -> Outcome:
     """Run a claimed job and record what happened (``now``: when it ended; tests set it)."""
     isolation = isolation or getattr(settings, "JOBS_ISOLATION", "fork")
+    request_id = (
+        JobState.objects.filter(result_id=db_result.pk).values_list("request_id", flat=True).first()
+    )
+    token = request_id_var.set(request_id or "")
+    try:
+        return _execute(db_result, worker_id=worker_id, isolation=isolation, now=now)
+    finally:
+        request_id_var.reset(token)
+
+
+def _execute(db_result, *, worker_id, isolation, now) -> Outcome:
     try:
         if isolation == "inline":
             kind, value, trace = _run_inline(db_result)

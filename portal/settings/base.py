@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.observability.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # platform: static files (hashed, compressed, cached for a year) and the security headers
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -222,7 +223,9 @@ SPECTACULAR_SETTINGS = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "portal.observability.RequestIdFilter"}},
+    "formatters": {"json": {"()": "portal.observability.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
 }
 
@@ -232,6 +235,8 @@ LOGGING = {
 # Background jobs: Django's tasks API; django-tasks-db stores them, `manage.py run_jobs` runs
 # them (portal.jobs adds retries with backoff, leases and per-job limits).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# /healthz/ready reports "degraded" when a due job has waited longer than this.
+HEALTH_QUEUE_AGE_SECONDS = env_int("HEALTH_QUEUE_AGE_SECONDS", 300)
 JOBS_LEASE_SECONDS = env_int("JOBS_LEASE_SECONDS", 60)  # a dead worker's job is retaken after
 JOBS_ISOLATION = env_str("JOBS_ISOLATION", "fork")  # "fork": each job in a limited child
 # Periodic jobs, enqueued by whichever worker sees them due first: name -> (task, seconds).

@@ -4,7 +4,7 @@ console (unless ALLOW_CONSOLE_EMAIL=true says that is meant)."""
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DEBUG, EMAIL_BACKEND, SECRET_KEY, env_bool, env_int
+from .base import DEBUG, EMAIL_BACKEND, LOGGING, SECRET_KEY, env_bool, env_int, env_str
 
 if not SECRET_KEY:
     raise ImproperlyConfigured("SECRET_KEY må settes i produksjon.")
@@ -23,4 +23,8 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 # /healthz answers the load balancer over plain HTTP inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]
+
+# One JSON object per line, with the request id (portal/observability.py); LOG_FORMAT=text to read.
+if env_str("LOG_FORMAT", "json") == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"
