@@ -9,16 +9,18 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import api_guards, health
+from portal.accounts import views as account_views
 from portal.content.api import api_router
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
-    path(
-        "logg-inn/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html"),
-        name="login",
-    ),
+    path("logg-inn/", account_views.LoginView.as_view(), name="login"),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    # allauth: OpenID Connect callbacks, MFA, password reset (signup is closed)
+    path("konto/", include("allauth.urls")),
+    # Both admins log in through /logg-inn/ (rate limits, OpenID Connect, then MFA).
+    path("admin/login/", account_views.admin_login),
+    path("django-admin/login/", account_views.admin_login),
     path("api/v1/", include("portal.api_urls")),
     path("api/v2/", api_router.urls),
     path("django-admin/", admin.site.urls),

@@ -70,7 +70,7 @@ class StructureVersionAdmin(ReadMostlyAdmin):
 
 @admin.register(County)
 class CountyAdmin(ReadMostlyAdmin):
-    list_display = ["number", "name", "parallel_names", "valid_from", "valid_to"]
+    list_display = ["number", "name", "organisation_number", "valid_from", "valid_to"]
     list_filter = [StructureListFilter, CurrentListFilter]
     search_fields = ["number", "name", "parallel_names"]
     key_fields = ("number",)
