@@ -40,3 +40,21 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_mapping(name: str, default: dict[str, str], *, allowed: set[str]) -> dict[str, str]:
+    """``key=value,key=value`` (order kept); every value must be one of ``allowed``."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return dict(default)
+    mapping: dict[str, str] = {}
+    for item in value.split(","):
+        if not item.strip():
+            continue
+        key, sep, mapped = (part.strip() for part in item.partition("="))
+        if not sep or not key or mapped not in allowed:
+            raise ImproperlyConfigured(
+                f"{name} must be key=value pairs with values in {sorted(allowed)}, got {item!r}"
+            )
+        mapping[key] = mapped
+    return mapping

@@ -10,6 +10,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import api_guards, health
+from portal.accounts import views as account_views
 from portal.accounts.language import set_language
 from portal.content.api import api_router
 
@@ -18,12 +19,13 @@ urlpatterns = [
     path("healthz/live", health.live, name="healthz-live"),
     path("healthz/ready", health.ready, name="healthz-ready"),
     path("drift/tellere/", health.counters, name="counters"),
-    path(
-        "logg-inn/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html"),
-        name="login",
-    ),
+    path("logg-inn/", account_views.LoginView.as_view(), name="login"),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    # allauth: OpenID Connect callbacks, MFA, password reset (signup is closed)
+    path("konto/", include("allauth.urls")),
+    # Both admins log in through /logg-inn/ (rate limits, OpenID Connect, then MFA).
+    path("admin/login/", account_views.admin_login),
+    path("django-admin/login/", account_views.admin_login),
     path("sprak/", set_language, name="set_language"),
     path(
         "tilgjengelighet/",

@@ -156,3 +156,22 @@ def can_edit_placement_weights(user) -> bool:
 def can_view_placement_statistics(user) -> bool:
     """How often officers chose from the top 3, and the override reasons."""
     return is_administrator(user)
+
+
+# --- login ---------------------------------------------------------------------------------
+
+
+def may_log_in_locally(user, *, local_login: bool) -> bool:
+    """A local account (user name and password). With LOCAL_LOGIN off, only administrators and
+    editors may use one: county officers and KS log in with Ansattporten, IMDi with Entra ID."""
+    if not _active(user):
+        return False
+    return local_login or user.is_superuser or user.role in {Role.EDITOR, Role.ADMINISTRATOR}
+
+
+def needs_second_factor_for_admin(user, *, authentication_methods: set[str]) -> bool:
+    """The Wagtail and Django admin ask a second factor (TOTP or a recovery code) of everyone
+    who reached it with a password; a login through Entra ID has its own."""
+    if not (can_access_admin(user) or (_active(user) and user.is_staff)):
+        return False
+    return "mfa" not in authentication_methods and "socialaccount" not in authentication_methods

@@ -70,7 +70,15 @@ class StructureVersionAdmin(ReadMostlyAdmin):
 
 @admin.register(County)
 class CountyAdmin(ReadMostlyAdmin):
-    list_display = ["number", "name", "parallel_names", "malform", "valid_from", "valid_to"]
+    list_display = [
+        "number",
+        "name",
+        "parallel_names",
+        "malform",
+        "organisation_number",
+        "valid_from",
+        "valid_to",
+    ]
     list_filter = [StructureListFilter, CurrentListFilter, "malform"]
     search_fields = ["number", "name", "parallel_names"]
     key_fields = ("number",)

@@ -129,6 +129,21 @@ class County(MalformMixin):
     )
     valid_from = models.DateField(_("gyldig fra"), null=True, blank=True)
     valid_to = models.DateField(_("gyldig til"), null=True, blank=True)
+    # Login: Ansattporten says which organisations a person may act for; this number makes
+    # the fylkeskommune's officers officers of this county (portal/accounts/oidc.py).
+    organisation_number = models.CharField(
+        _("organisasjonsnummer"),
+        max_length=9,
+        blank=True,
+        default="",
+        validators=[
+            RegexValidator(r"^\d{9}$", _("Organisasjonsnummeret har ni siffer.")),
+        ],
+        help_text=_(
+            "Fylkeskommunens organisasjonsnummer i Enhetsregisteret. Den som logger inn med "
+            "Ansattporten på vegne av denne organisasjonen, blir saksbehandler i fylket."
+        ),
+    )
 
     objects = ValidityQuerySet.as_manager()
 
@@ -136,6 +151,14 @@ class County(MalformMixin):
         ordering = ["number"]
         verbose_name = _("fylke")
         verbose_name_plural = _("fylker")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation_number"],
+                condition=~Q(organisation_number=""),
+                name="county_organisation_number_unique",
+                violation_error_message=_("Et annet fylke har dette organisasjonsnummeret."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.number} {self.name}"

@@ -48,7 +48,7 @@ class CountyViewSet(RegisterViewSet):
     model = County
     icon = "site"
     menu_label = _("Fylker")
-    list_display = ["number", "name", "display_name", "valid_from", "valid_to"]
+    list_display = ["number", "name", "organisation_number", "valid_from", "valid_to"]
     search_fields = ["number", "name", "parallel_names"]
     ordering = ["number"]
 

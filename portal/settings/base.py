@@ -1,11 +1,12 @@
 """Settings shared by every environment; the environment-specific modules import from here."""
 
+import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
 
-from portal.env import env_bool, env_int, env_list, env_str
+from portal.env import env_bool, env_int, env_list, env_mapping, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -56,6 +57,12 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "portal.jobs",
     "csp",
+    # login: local accounts with rate limits and MFA, OpenID Connect (docs/drift.md)
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
 ]
 
 MIDDLEWARE = [
@@ -74,6 +81,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "portal.accounts.language.UserLanguageMiddleware",
     "portal.errors.MethodNotAllowedPageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "portal.accounts.middleware.AdminSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -118,6 +127,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "login"
 WAGTAIL_FRONTEND_LOGIN_URL = "/logg-inn/"
@@ -310,3 +323,94 @@ CSP_RELAXED_DIRECTIVES = {
     "worker-src": ["'self'", "blob:"],
     "frame-ancestors": ["'self'"],
 }
+
+# ---------------------------------------------------------------------------------------------
+# login: local accounts (rate limited, MFA for the admin) and OpenID Connect (see docs/drift.md)
+
+# LOCAL_LOGIN=false: only administrators and editors use a user name and password; county
+# officers and KS log in with Ansattporten, IMDi with Entra ID.
+LOCAL_LOGIN = env_bool("LOCAL_LOGIN", True)
+# The Wagtail and Django admin ask a TOTP code (or a recovery code) of password logins.
+ADMIN_MFA_REQUIRED = env_bool("ADMIN_MFA_REQUIRED", True)
+
+ACCOUNT_ADAPTER = "portal.accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "portal.accounts.adapters.SocialAccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "email", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = False  # an OIDC login never meets a local account by its e-mail
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+# Failed logins per IP and per account (then even the right password waits), password resets.
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": env_str("RATE_LIMIT_LOGIN_FAILED", "10/m/ip,5/5m/key"),
+    "reset_password": env_str("RATE_LIMIT_RESET_PASSWORD", "20/m/ip,5/m/key"),
+    "reset_password_from_key": "20/m/ip",
+    "reauthenticate": "10/m/user",
+    "change_password": "5/m/user",
+}
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Bosettingsportalen"
+
+# Ansattporten (county officers and KS): the Altinn resource whose authorization_details list
+# the organisations a person may act for; County.organisation_number and KS's number map them.
+ANSATTPORTEN_ISSUER = env_str("ANSATTPORTEN_ISSUER", "https://ansattporten.no").rstrip("/")
+ANSATTPORTEN_CLIENT_ID = env_str("ANSATTPORTEN_CLIENT_ID", "")
+ANSATTPORTEN_CLIENT_SECRET = env_str("ANSATTPORTEN_CLIENT_SECRET", "")
+ANSATTPORTEN_ALTINN_RESOURCE = env_str(
+    "ANSATTPORTEN_ALTINN_RESOURCE", "urn:altinn:resource:bosettingsportalen"
+)
+KS_ORGANISATION_NUMBER = env_str("KS_ORGANISATION_NUMBER", "")
+# Microsoft Entra ID (IMDi staff): issuer https://login.microsoftonline.com/<tenant>/v2.0;
+# ENTRA_GROUP_ROLES "group-id=imdi,group-id=redaktor,group-id=admin" (first match wins).
+ENTRA_ISSUER = env_str("ENTRA_ISSUER", "").rstrip("/")
+ENTRA_CLIENT_ID = env_str("ENTRA_CLIENT_ID", "")
+ENTRA_CLIENT_SECRET = env_str("ENTRA_CLIENT_SECRET", "")
+ENTRA_GROUP_ROLES = env_mapping(
+    "ENTRA_GROUP_ROLES", {}, allowed={"imdi", "redaktor", "admin", "ks"}
+)
+
+_OIDC_APPS = []
+if ANSATTPORTEN_CLIENT_ID:
+    _OIDC_APPS.append(
+        {
+            "provider_id": "ansattporten",
+            "name": "Ansattporten",
+            "client_id": ANSATTPORTEN_CLIENT_ID,
+            "secret": ANSATTPORTEN_CLIENT_SECRET,
+            "settings": {
+                "server_url": ANSATTPORTEN_ISSUER,
+                "oauth_pkce_enabled": True,  # S256
+                "scope": ["openid", "profile"],
+                "auth_params": {
+                    "authorization_details": json.dumps(
+                        [
+                            {
+                                "type": "ansattporten:altinn:resource",
+                                "resource": ANSATTPORTEN_ALTINN_RESOURCE,
+                            }
+                        ]
+                    )
+                },
+            },
+        }
+    )
+if ENTRA_CLIENT_ID:
+    _OIDC_APPS.append(
+        {
+            "provider_id": "entra",
+            "name": "Microsoft Entra ID",
+            "client_id": ENTRA_CLIENT_ID,
+            "secret": ENTRA_CLIENT_SECRET,
+            "settings": {
+                "server_url": ENTRA_ISSUER,
+                "oauth_pkce_enabled": True,
+                "scope": ["openid", "profile", "email"],
+            },
+        }
+    )
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": _OIDC_APPS}}

@@ -17,3 +17,5 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # platform: jobs run at once, in the test's process (tests/jobs drive the real worker)
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 JOBS_ISOLATION = "inline"
+# login: the admin's second factor is tested where it is the subject (tests/accounts)
+ADMIN_MFA_REQUIRED = False

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('register', '0003_municipality_neighbours'),
+        ('register', '0004_county_organisation_number'),
     ]
 
     operations = [
