@@ -583,7 +583,9 @@ def confirm_proposal(proposal, *, by) -> Allocation:
     from .models import BatchProposal
 
     proposal = (
-        BatchProposal.objects.select_for_update()
+        # lock the proposal row only: PostgreSQL cannot lock the nullable side of the outer
+        # join to the municipality (a proposal may have none)
+        BatchProposal.objects.select_for_update(of=("self",))
         .select_related("batch__round", "household", "municipality")
         .get(pk=proposal.pk)
     )

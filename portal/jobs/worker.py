@@ -21,7 +21,7 @@ import traceback
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import close_old_connections, connections, transaction
+from django.db import connections, transaction
 from django.db.models import Q
 from django.db.utils import OperationalError
 from django.utils import timezone
@@ -232,6 +232,14 @@ def _run_inline(db_result: DBTaskResult):
         return ("error", get_module_path(type(exc)), "".join(traceback.format_exception(exc)))
 
 
+def _drop_stale_connections() -> None:
+    """Django's close_old_connections, except for a connection inside a transaction: one the
+    caller holds open (a test's, or a caller's own atomic block) is never closed under it."""
+    for conn in connections.all(initialized_only=True):
+        if not conn.in_atomic_block:
+            conn.close_if_unusable_or_obsolete()
+
+
 def execute(
     db_result: DBTaskResult,
     *,
@@ -261,11 +269,11 @@ def _execute(db_result, *, worker_id, isolation, now) -> Outcome:
         logger.warning("Job %s: %s", db_result.id, exc)
         return Outcome(str(db_result.id), "lost", str(exc))
     except WorkerStopped:
-        close_old_connections()
+        _drop_stale_connections()
         return _put_back(db_result, worker_id)
     except (JobTimeLimitExceeded, JobProcessDied) as exc:
         kind, value, trace = "error", get_module_path(type(exc)), str(exc)
-    close_old_connections()
+    _drop_stale_connections()
     if kind == "ok":
         return _succeed(db_result, value, now=now)
     return _fail(db_result, value, trace, now=now)
@@ -430,7 +438,7 @@ class Worker:
         _stopping.clear()
         count = 0
         while self.running:
-            close_old_connections()
+            _drop_stale_connections()
             outcome = self.run_once()
             if outcome is not None:
                 count += 1
