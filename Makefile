@@ -73,7 +73,7 @@ messages: install
 		--ignore .venv --ignore static --ignore tests
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py compilemessages -l nn --ignore .venv
 
-bench: install
+bench: setup
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py bench
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py bench_placement
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py bench_maps
