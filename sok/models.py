@@ -43,7 +43,10 @@ class SearchTerm(models.Model):
         CODE = "code", _("kode")
         PAIR = "pair", _("ordpar")
 
-    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="terms")
+    # No index of its own: the unique constraint below starts with the document.
+    document = models.ForeignKey(
+        SearchDocument, on_delete=models.CASCADE, related_name="terms", db_index=False
+    )
     field = models.CharField(max_length=4, choices=Field.choices)
     # db_index on a CharField also gives PostgreSQL a pattern-ops index for prefix matching.
     term = models.CharField(max_length=64, db_index=True)
@@ -55,7 +58,9 @@ class SearchTerm(models.Model):
 
 
 class SearchFacet(models.Model):
-    document = models.ForeignKey(SearchDocument, on_delete=models.CASCADE, related_name="facets")
+    document = models.ForeignKey(
+        SearchDocument, on_delete=models.CASCADE, related_name="facets", db_index=False
+    )
     dimension = models.CharField(max_length=20)
     value = models.CharField(max_length=100)
 
