@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from socketserver import ThreadingMixIn
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer
 
 from django.db import transaction
@@ -565,3 +565,36 @@ def format_table(rows: Sequence[BackendFigures]) -> str:
         if n == 0:
             out.append("  ".join("-" * w for w in widths))
     return "\n".join(out)
+
+
+# -- the bench database (BENCH_DATABASE_URL): dropped and created afresh, dropped after --------
+
+
+def postgres_database(url: str) -> tuple[str, str]:
+    """(admin URL, database name) for a PostgreSQL URL."""
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") or "portal_bench"
+    return urlunsplit(parts._replace(path="/postgres")), name
+
+
+def recreate_postgres(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    admin_url, name = postgres_database(url)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop_postgres(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    admin_url, name = postgres_database(url)
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )

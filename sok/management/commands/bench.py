@@ -21,13 +21,14 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from django.test import Client, override_settings
+
+from sok import bench
 
 ROOT = Path(settings.BASE_DIR)
 TARGETS = {"elasticsearch": 50.0, "database": 150.0}
@@ -37,36 +38,6 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _postgres_database(url: str) -> tuple[str, str]:
-    """(admin URL, database name) for a PostgreSQL URL."""
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/") or "portal_bench"
-    return urlunsplit(parts._replace(path="/postgres")), name
-
-
-def _recreate_postgres(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    admin_url, name = _postgres_database(url)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def _drop_postgres(url: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    admin_url, name = _postgres_database(url)
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
 
 
 class Command(BaseCommand):
@@ -107,7 +78,7 @@ class Command(BaseCommand):
         if url:
             if not url.startswith(("postgres://", "postgresql://")):
                 raise CommandError("BENCH_DATABASE_URL må være en PostgreSQL-URL.")
-            _recreate_postgres(url)
+            bench.recreate_postgres(url)
         else:
             tmp_dir = Path(tempfile.mkdtemp(prefix="bosetting-bench-"))
             url = f"sqlite:///{tmp_dir / 'bench.sqlite3'}"
@@ -140,7 +111,7 @@ class Command(BaseCommand):
                 if tmp_dir is not None:
                     shutil.rmtree(tmp_dir, ignore_errors=True)
                 else:
-                    _drop_postgres(url)
+                    bench.drop_postgres(url)
         if result.returncode:
             raise CommandError(f"Benken feilet (kode {result.returncode}).")
 
@@ -151,7 +122,6 @@ class Command(BaseCommand):
         from tqdm import tqdm
 
         from portal.accounts.models import Role, User
-        from sok import bench
         from sok.backends.elasticsearch import ElasticsearchBackend
         from sok.index import rebuild_database_index
         from sok.models import SearchDocument, SearchFacet, SearchTerm
@@ -275,7 +245,6 @@ class Command(BaseCommand):
         return "\n".join(lines)
 
     def _measure(self, row, client, paths, token, options, *, es_url: str) -> None:
-        from sok import bench
 
         samples = bench.measure_latency(client, paths)
         row.latencies = [s.ms for s in samples]
@@ -297,7 +266,6 @@ class Command(BaseCommand):
         row.throughput = self._throughput(paths, token, options, es_url=es_url)
 
     def _throughput(self, paths, token, options, *, es_url: str):
-        from sok import bench
 
         port = _free_port()
         env = {**os.environ, "ELASTICSEARCH_URL": es_url}
@@ -357,8 +325,6 @@ class Command(BaseCommand):
 
     def _serve(self, port: int, threads: int):
         from django.core.wsgi import get_wsgi_application
-
-        from sok import bench
 
         server = bench.make_server(get_wsgi_application(), "127.0.0.1", port, threads=threads)
         try:
