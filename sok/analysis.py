@@ -35,6 +35,7 @@ _FOLD = str.maketrans(
     }
 )
 _TOKEN = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*", re.UNICODE)
+_JOINERS = re.compile(r"[-']")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # A short list: the words that carry no meaning in a profile search.
@@ -86,12 +87,13 @@ def tokens(text: str) -> list[str]:
     """Raw word tokens, lower-cased and NFKC-normalised, hyphenated words split too."""
     text = unicodedata.normalize("NFKC", text or "").lower()
     out = []
-    for match in _TOKEN.finditer(text):
-        word = match.group(0)
-        parts = re.split(r"[-']", word)
+    for word in _TOKEN.findall(text):
+        if "-" not in word and "'" not in word:
+            out.append(word)
+            continue
+        parts = _JOINERS.split(word)
         out.extend(part for part in parts if part)
-        if len(parts) > 1:
-            out.append("".join(parts))  # "helse-arbeider" also as "helsearbeider"
+        out.append("".join(parts))  # "helse-arbeider" also as "helsearbeider"
     return out
 
 
