@@ -261,6 +261,13 @@ JOBS_SCHEDULE = {
     "slett-husholdninger": ("plassering.tasks.delete_expired_households", 24 * 3600),
 }
 PLAN_DOCUMENT_GRACE_DAYS = env_int("PLAN_DOCUMENT_GRACE_DAYS", 7)
+# Preparatory documents (skjema/preparatory/summary.py): «settled far below decided» is settled
+# under this percentage of decided, in a year with at least PREPARATORY_MIN_DECIDED decided.
+PREPARATORY_SETTLED_BELOW_PERCENT = env_int("PREPARATORY_SETTLED_BELOW_PERCENT", 75)
+PREPARATORY_MIN_DECIDED = env_int("PREPARATORY_MIN_DECIDED", 5)
+# The approved document is sent three weeks before the county meeting; IMDi is reminded this
+# many days before that day while the current version is not approved.
+PREPARATORY_APPROVAL_REMINDER_DAYS = env_int("PREPARATORY_APPROVAL_REMINDER_DAYS", 3)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
