@@ -256,6 +256,10 @@ JOBS_ISOLATION = env_str("JOBS_ISOLATION", "fork")  # "fork": each job in a limi
 JOBS_SCHEDULE = {
     "paminnelser": ("skjema.tasks.send_reminders", env_int("REMINDER_INTERVAL_SECONDS", 300)),
     "sok-utboks": ("sok.tasks.push_search_updates", 60),
+    "saksdokumenter": (
+        "skjema.tasks.send_preparatory_documents",
+        env_int("PREPARATORY_SEND_INTERVAL_SECONDS", 900),
+    ),
     "rydd-plandokumenter": ("skjema.tasks.delete_replaced_plan_documents", 24 * 3600),
     "rydd-jobber": ("portal.jobs.tasks.prune_jobs", 24 * 3600),
     "slett-husholdninger": ("plassering.tasks.delete_expired_households", 24 * 3600),
