@@ -263,11 +263,23 @@ class Sending:
 
 
 @transaction.atomic
-def mark_sent(document: PreparatoryDocument, user, *, now: datetime.datetime | None = None):
+def mark_sent(
+    document: PreparatoryDocument,
+    user,
+    *,
+    now: datetime.datetime | None = None,
+    scheduled: bool = False,
+):
     """Record that the current snapshot is sent, and e-mail the participants (the county's
     officers and KS) a link. Each participant gets one e-mail per snapshot, however often this
-    runs; running it again reaches only participants added since."""
-    _require_preparer(user)
+    runs; running it again reaches only participants added since. IMDi sending by hand
+    approves the snapshot too.
+
+    ``scheduled``: the job's send of an approved snapshot on IMDi's behalf (``user`` is the
+    approver): returns None, sending nothing, when the snapshot is no longer the current one,
+    is not approved or was sent already – so it is sent once, however often the job runs."""
+    if not scheduled:
+        _require_preparer(user)
     now = now or timezone.now()
     document = (
         # Lock only the document row: the joined rows are read, not changed (and PostgreSQL
@@ -279,10 +291,14 @@ def mark_sent(document: PreparatoryDocument, user, *, now: datetime.datetime | N
     snapshot = document.current
     if snapshot is None:
         raise InvalidTransition(_("Lag dokumentet før du sender det."))
+    if scheduled and (snapshot.approved_at is None or snapshot.sent_at is not None):
+        return None
     first_time = snapshot.sent_at is None
+    if snapshot.approved_at is None:
+        snapshot.approved_at, snapshot.approved_by = now, user
     if first_time:
         snapshot.sent_at, snapshot.sent_by = now, user
-        snapshot.save(update_fields=["sent_at", "sent_by"])
+    snapshot.save(update_fields=["approved_at", "approved_by", "sent_at", "sent_by"])
     document.last_sent = snapshot
     document.save(update_fields=["last_sent"])
     meeting = document.meeting

@@ -1,5 +1,6 @@
 """skjema's background jobs (``portal.jobs``): e-mail delivery, deadline reminders, workbook
-imports and the clean-up of replaced plan documents. Each is a thin caller of a service."""
+imports, the clean-up of replaced plan documents, and IMDi's preparatory documents (made again
+on request, sent on their day). Each is a thin caller of a service."""
 
 from __future__ import annotations
 
@@ -39,6 +40,42 @@ def send_reminders() -> dict:
 
     run = notifications.send_reminders()
     return {"created": len(run.created), "skipped": run.skipped, "retried": run.retried}
+
+
+@job(max_attempts=3, backoff_seconds=30, time_limit_seconds=300)
+def regenerate_preparatory_document(meeting_id: int, user_id: int, asked_at: str) -> int:
+    """Make the meeting's preparatory document again («Lag på nytt» on the meeting page) as
+    ``user`` (IMDi). Safe to repeat: if the current snapshot was made after ``asked_at`` (a
+    retry after it was done, or a second click), nothing new is made. Returns its number."""
+    from django.contrib.auth import get_user_model
+
+    from portal.content.models import MeetingPage
+
+    from . import meetings
+    from .models import PreparatoryDocument
+
+    asked = datetime.datetime.fromisoformat(asked_at)
+    current = (
+        PreparatoryDocument.objects.filter(meeting_id=meeting_id)
+        .select_related("current")
+        .values_list("current__number", "current__generated_at")
+        .first()
+    )
+    if current and current[1] is not None and current[1] >= asked:
+        return current[0]
+    meeting = MeetingPage.objects.defer_streamfields().select_related("county").get(pk=meeting_id)
+    user = get_user_model().objects.get(pk=user_id)
+    return meetings.generate(meeting, user).number
+
+
+@job(max_attempts=2, time_limit_seconds=600)
+def send_preparatory_documents() -> dict:
+    """The approved preparatory documents due three weeks before their meeting, and IMDi's
+    reminders of documents not approved; periodic, see JOBS_SCHEDULE."""
+    from . import meeting_dispatch
+
+    run = meeting_dispatch.dispatch()
+    return {"sent": run.sent, "reminded": run.reminded}
 
 
 def plan_documents_to_delete(*, now: datetime.datetime | None = None):

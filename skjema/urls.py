@@ -124,6 +124,21 @@ MEETINGS = [
         name="meeting-document-docx",
     ),
     path(
+        "<int:year>/moter/<int:meeting_id>/dokument.pdf",
+        meetings.document_pdf_view,
+        name="meeting-document-pdf",
+    ),
+    path(
+        "<int:year>/moter/<int:meeting_id>/dokument/lag-pa-nytt/",
+        meetings.regenerate,
+        name="meeting-document-regenerate",
+    ),
+    path(
+        "<int:year>/moter/<int:meeting_id>/dokument/godkjenn/",
+        meetings.approve,
+        name="meeting-document-approve",
+    ),
+    path(
         "<int:year>/moter/<int:meeting_id>/dokument/lag/",
         meetings.generate,
         name="meeting-document-generate",

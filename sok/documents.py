@@ -10,9 +10,8 @@ from functools import lru_cache
 from portal.register.models import Municipality, Occupation, ProgrammeArea, StatisticValue
 from portal.register.statistics_display import (
     KEY_FIGURES,
-    Status,
-    combine,
     latest_settlement,
+    settlement_numbers,
     settlement_series,
 )
 from skjema.models import MunicipalityProfile, Submission, Version
@@ -76,18 +75,7 @@ def settlement_figures(series: dict, before_year: int) -> dict | None:
     decided numbers of the last three years up to it (``recent``, oldest first). A figure that
     is not a number (withheld, not applicable, missing) is None. Falls back to the newest year
     with any figure when no year has a settled number."""
-    years: dict[int, dict[str, list]] = {}
-    for key, code in KEY_FIGURES:
-        for value in series.get(code, ()):
-            if value.year < before_year:
-                years.setdefault(value.year, {}).setdefault(key, []).append(value)
-    figures_by_year = {}
-    for year, found in years.items():
-        cells = {key: combine(found.get(key, [])) for key, _code in KEY_FIGURES}
-        figures_by_year[year] = {
-            key: int(cell.value) if cell and cell.status == Status.VALUE else None
-            for key, cell in cells.items()
-        }
+    figures_by_year = settlement_numbers(series, before_year)
     settled = [y for y, f in figures_by_year.items() if f["settled"] is not None]
     if settled:
         year = max(settled)

@@ -8,7 +8,8 @@ merger (0104 Moss and 0136 Rygge in 2019), the persons are summed and the cell s
 The suppression rule lives here, once (``combine``): a year whose parts include a withheld value
 is withheld as a whole, never summed from the visible parts. Register pages, the API
 (``year_totals``), search hits (``latest_settlement``) and IMDi's preparatory documents all ask
-``combine``.
+``combine`` – through ``settlement_cells``/``settlement_numbers`` for requested, decided and
+settled per year, and ``year_totals`` for any one indicator.
 """
 
 from __future__ import annotations
@@ -303,22 +304,45 @@ def settlement_series(municipality: Municipality) -> dict[str, list[StatisticVal
     }
 
 
-def latest_settlement(series: dict[str, list[StatisticValue]], before_year: int) -> dict | None:
-    """The newest year before ``before_year`` with a requested, decided or settled number (old
-    codes included, parts of a merger summed), as plain data for the search index:
-    ``{"year": 2022, "requested": 30, "decided": 30, "settled": 28}``. A figure that is not a
-    number that year (withheld, not applicable, missing) is None."""
+def settlement_cells(
+    series: dict[str, list[StatisticValue]], before_year: int
+) -> dict[int, dict[str, TableCell | None]]:
+    """Requested, decided and settled per year before ``before_year``: ``{2022: {"requested":
+    cell, "decided": cell, "settled": cell}}`` (None where the year has no value), each year's
+    parts combined by the one suppression rule (``combine``). Reads nothing more."""
     years: dict[int, dict[str, list[StatisticValue]]] = {}
     for key, code in KEY_FIGURES:
         for value in series.get(code, ()):
             if value.year < before_year:
                 years.setdefault(value.year, {}).setdefault(key, []).append(value)
-    for year in sorted(years, reverse=True):
-        cells = {key: combine(years[year].get(key, [])) for key, _code in KEY_FIGURES}
-        figures = {
-            key: int(cell.value) if cell and cell.status == Status.VALUE else None
-            for key, cell in cells.items()
-        }
+    return {
+        year: {key: combine(found.get(key, []), parts=False) for key, _code in KEY_FIGURES}
+        for year, found in sorted(years.items())
+    }
+
+
+def cell_number(cell: TableCell | None) -> int | None:
+    """A cell's whole number, or None when it is not a number (withheld, not applicable,
+    missing): a withheld figure is never used in a sum, a comparison or a search filter."""
+    return int(cell.value) if cell is not None and cell.status == Status.VALUE else None
+
+
+def settlement_numbers(
+    series: dict[str, list[StatisticValue]], before_year: int
+) -> dict[int, dict[str, int | None]]:
+    """``settlement_cells`` as whole numbers (``cell_number``), oldest year first."""
+    return {
+        year: {key: cell_number(cell) for key, cell in cells.items()}
+        for year, cells in settlement_cells(series, before_year).items()
+    }
+
+
+def latest_settlement(series: dict[str, list[StatisticValue]], before_year: int) -> dict | None:
+    """The newest year before ``before_year`` with a requested, decided or settled number (old
+    codes included, parts of a merger combined by ``combine``), as plain data for the search
+    index: ``{"year": 2022, "requested": 30, "decided": 30, "settled": 28}``. A figure that is
+    not a number that year (withheld, not applicable, missing) is None."""
+    for year, figures in sorted(settlement_numbers(series, before_year).items(), reverse=True):
         if any(v is not None for v in figures.values()):
             return {"year": year, **figures}
     return None

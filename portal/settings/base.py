@@ -256,11 +256,22 @@ JOBS_ISOLATION = env_str("JOBS_ISOLATION", "fork")  # "fork": each job in a limi
 JOBS_SCHEDULE = {
     "paminnelser": ("skjema.tasks.send_reminders", env_int("REMINDER_INTERVAL_SECONDS", 300)),
     "sok-utboks": ("sok.tasks.push_search_updates", 60),
+    "saksdokumenter": (
+        "skjema.tasks.send_preparatory_documents",
+        env_int("PREPARATORY_SEND_INTERVAL_SECONDS", 900),
+    ),
     "rydd-plandokumenter": ("skjema.tasks.delete_replaced_plan_documents", 24 * 3600),
     "rydd-jobber": ("portal.jobs.tasks.prune_jobs", 24 * 3600),
     "slett-husholdninger": ("plassering.tasks.delete_expired_households", 24 * 3600),
 }
 PLAN_DOCUMENT_GRACE_DAYS = env_int("PLAN_DOCUMENT_GRACE_DAYS", 7)
+# Preparatory documents (skjema/preparatory/summary.py): «settled far below decided» is settled
+# under this percentage of decided, in a year with at least PREPARATORY_MIN_DECIDED decided.
+PREPARATORY_SETTLED_BELOW_PERCENT = env_int("PREPARATORY_SETTLED_BELOW_PERCENT", 75)
+PREPARATORY_MIN_DECIDED = env_int("PREPARATORY_MIN_DECIDED", 5)
+# The approved document is sent three weeks before the county meeting; IMDi is reminded this
+# many days before that day while the current version is not approved.
+PREPARATORY_APPROVAL_REMINDER_DAYS = env_int("PREPARATORY_APPROVAL_REMINDER_DAYS", 3)
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

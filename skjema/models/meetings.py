@@ -14,6 +14,7 @@ from .rounds import Round
 class DocumentState(models.TextChoices):
     DUE = "due", _("Skal lages")
     READY = "ready", _("Klart, ikke sendt")
+    APPROVED = "approved", _("Godkjent, ikke sendt")
     SENT = "sent", _("Sendt")
 
 
@@ -68,6 +69,8 @@ class PreparatoryDocument(models.Model):
             return DocumentState.DUE
         if self.last_sent_id == self.current_id:
             return DocumentState.SENT
+        if self.current is not None and self.current.approved_at is not None:
+            return DocumentState.APPROVED
         return DocumentState.READY
 
     @property
@@ -89,6 +92,17 @@ class PreparatorySnapshot(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("laget av"),
         on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # IMDi's approval: only an approved snapshot is sent by the scheduled job, three weeks
+    # before the meeting; regenerating makes a new snapshot that must be approved again.
+    approved_at = models.DateTimeField(_("godkjent"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("godkjent av"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)

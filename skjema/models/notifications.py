@@ -29,6 +29,10 @@ class Notification(models.Model):
         REMINDER = "reminder", _("Påminnelse om fristen")
         OVERDUE = "overdue", _("Fristen har gått ut")
         DOCUMENT_SENT = "document_sent", _("Saksforberedende dokument")
+        DOCUMENT_APPROVAL = (
+            "document_approval",
+            _("Saksforberedende dokument venter på godkjenning"),
+        )
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Venter på sending")

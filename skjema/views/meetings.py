@@ -8,7 +8,8 @@ Who may do what (rules in ``portal.accounts.rules``):
 - A preparatory document: ``can_open_meeting_document`` (IMDi, administrators, the county's
   officers, KS); anyone else gets 404, so a document's existence is not revealed. Participants
   see only what was sent to them; IMDi also sees the current, unsent version.
-- Generating and sending: ``can_prepare_meeting_documents`` (IMDi, administrators), 403 else.
+- Generating, regenerating (a background job), approving and sending:
+  ``can_prepare_meeting_documents`` (IMDi, administrators), 403 else.
 """
 
 from __future__ import annotations
@@ -19,18 +20,23 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from portal.accounts import rules
 from portal.content.models import MeetingKind, MeetingPage
+from portal.jobs import enqueue_on_commit
 
-from .. import meetings, overview
+from .. import meeting_dispatch, meetings, overview
 from ..exceptions import SkjemaError
 from ..models import PreparatoryDocument, PreparatorySnapshot, Round
-from ..preparatory import document_docx, format_moment, summary_facts
+from ..preparatory import document_docx, document_pdf, format_day, format_moment, summary_facts
+from ..tasks import regenerate_preparatory_document
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_CONTENT_TYPE = "application/pdf"
 
 
 def _require_follower(user) -> None:
@@ -111,7 +117,13 @@ def _opened(request, year: int, meeting_id: int):
         raise Http404("Fant ikke møtet.")
     document = (
         PreparatoryDocument.objects.select_related(
-            "round", "county", "current", "current__generated_by", "last_sent", "last_sent__sent_by"
+            "round",
+            "county",
+            "current",
+            "current__generated_by",
+            "current__approved_by",
+            "last_sent",
+            "last_sent__sent_by",
         )
         .filter(meeting=meeting)
         .first()
@@ -167,29 +179,42 @@ def document_page(request, year: int, meeting_id: int):
             "can_prepare": can_prepare,
             "can_follow": rules.can_follow_rounds(request.user),
             "is_current": bool(snapshot and document and snapshot.pk == document.current_id),
+            "changes": meeting_dispatch.changes_since(document) if can_prepare else [],
+            "send_day": format_day(meetings.due_date(meeting)) if meeting.starts_at else "",
+            "reminder_days": meeting_dispatch.reminder_days(),
         },
     )
 
 
-@login_required
-@require_GET
-def document_docx_view(request, year: int, meeting_id: int):
+def _download(request, year: int, meeting_id: int, extension: str, render, content_type):
     _meeting, document = _opened(request, year, meeting_id)
     snapshot = _snapshot(request, document)
     if snapshot is None:
         raise Http404("Dokumentet er ikke laget ennå.")
     response = HttpResponse(
-        document_docx(snapshot.content, version=snapshot.number), content_type=DOCX_CONTENT_TYPE
+        render(snapshot.content, version=snapshot.number), content_type=content_type
     )
-    filename = f"saksforberedende-{year}-{document.county.number}-v{snapshot.number}.docx"
+    filename = f"saksforberedende-{year}-{document.county.number}-v{snapshot.number}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+@login_required
+@require_GET
+def document_docx_view(request, year: int, meeting_id: int):
+    return _download(request, year, meeting_id, "docx", document_docx, DOCX_CONTENT_TYPE)
+
+
+@login_required
+@require_GET
+def document_pdf_view(request, year: int, meeting_id: int):
+    return _download(request, year, meeting_id, "pdf", document_pdf, PDF_CONTENT_TYPE)
 
 
 def _preparer(request, year: int, meeting_id: int):
     meeting, document = _opened(request, year, meeting_id)
     if not rules.can_prepare_meeting_documents(request.user):
-        raise PermissionDenied("Bare IMDi kan lage og sende saksforberedende dokumenter.")
+        raise PermissionDenied(_("Bare IMDi kan lage og sende saksforberedende dokumenter."))
     return meeting, document
 
 
@@ -202,7 +227,54 @@ def generate(request, year: int, meeting_id: int):
     except SkjemaError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Dokumentet er laget (versjon {snapshot.number}).")
+        messages.success(
+            request, _("Dokumentet er laget (versjon %(n)s).") % {"n": snapshot.number}
+        )
+    return redirect("skjema:meeting-document", year=year, meeting_id=meeting.pk)
+
+
+@login_required
+@require_POST
+def regenerate(request, year: int, meeting_id: int):
+    """«Lag på nytt»: the document is made again by a background job, after this commits."""
+    meeting, _document = _preparer(request, year, meeting_id)
+    enqueue_on_commit(
+        regenerate_preparatory_document, meeting.pk, request.user.pk, timezone.now().isoformat()
+    )
+    messages.success(
+        request,
+        _(
+            "Dokumentet lages på nytt i bakgrunnen med det fylket har sendt inn nå. Last siden "
+            "på nytt om litt for å se den nye versjonen. Den må godkjennes før den sendes."
+        ),
+    )
+    return redirect("skjema:meeting-document", year=year, meeting_id=meeting.pk)
+
+
+@login_required
+@require_POST
+def approve(request, year: int, meeting_id: int):
+    meeting, document = _preparer(request, year, meeting_id)
+    if document is None:
+        messages.error(request, _("Lag dokumentet før du godkjenner det."))
+        return redirect("skjema:meeting-document", year=year, meeting_id=meeting.pk)
+    try:
+        snapshot = meeting_dispatch.approve(document, request.user)
+    except SkjemaError as exc:
+        messages.error(request, exc.message)
+    else:
+        due = meetings.due_date(meeting)
+        if due and due > timezone.localdate():
+            text = _(
+                "Versjon %(n)s er godkjent. Den sendes automatisk til deltakerne %(day)s, tre uker "
+                "før møtet."
+            ) % {"n": snapshot.number, "day": format_day(due)}
+        else:
+            text = _(
+                "Versjon %(n)s er godkjent. Dagen for å sende den er passert, så den sendes til "
+                "deltakerne i løpet av noen minutter."
+            ) % {"n": snapshot.number}
+        messages.success(request, text)
     return redirect("skjema:meeting-document", year=year, meeting_id=meeting.pk)
 
 
@@ -211,7 +283,7 @@ def generate(request, year: int, meeting_id: int):
 def send(request, year: int, meeting_id: int):
     meeting, document = _preparer(request, year, meeting_id)
     if document is None:
-        messages.error(request, "Lag dokumentet før du sender det.")
+        messages.error(request, _("Lag dokumentet før du sender det."))
         return redirect("skjema:meeting-document", year=year, meeting_id=meeting.pk)
     try:
         sending = meetings.mark_sent(document, request.user)
@@ -223,13 +295,20 @@ def send(request, year: int, meeting_id: int):
         if count:
             messages.success(
                 request,
-                f"Versjon {number} er sendt. {count} "
-                f"{'deltaker får' if count == 1 else 'deltakere får'} e-post med lenke.",
+                ngettext(
+                    "Versjon %(v)s er sendt. %(n)s deltaker får e-post med lenke.",
+                    "Versjon %(v)s er sendt. %(n)s deltakere får e-post med lenke.",
+                    count,
+                )
+                % {"v": number, "n": count},
             )
         else:
             messages.success(
                 request,
-                f"Versjon {number} er markert som sendt. Alle deltakerne har fått den fra før, "
-                "så ingen ny e-post ble sendt.",
+                _(
+                    "Versjon %(v)s er markert som sendt. Alle deltakerne har fått den fra før, "
+                    "så ingen ny e-post ble sendt."
+                )
+                % {"v": number},
             )
     return redirect("skjema:meeting-document", year=year, meeting_id=meeting.pk)

@@ -180,10 +180,11 @@ class TestPreparatoryDocumentMap:
 
         from docx import Document
 
-        from skjema.preparatory import _map_docx
+        from skjema.preparatory import blocks, word
 
         document = Document()
-        _map_docx(document, self.CONTENT)
+        for block in blocks.map_blocks(self.CONTENT):
+            word.draw(document, block)
         buffer = io.BytesIO()
         document.save(buffer)
         reread = Document(io.BytesIO(buffer.getvalue()))

@@ -338,7 +338,8 @@ class TestGenerateAndSendPages:
 
         response = client.post(generate_url, {"csrfmiddlewaretoken": token}, follow=True)
         assert "Dokumentet er laget (versjon 1)." in response.text
-        assert "Send versjon 1 til deltakerne" in response.text
+        assert "Godkjenn versjon 1 for utsending" in response.text
+        assert "Send versjon 1 nå" in response.text
         with django_capture_on_commit_callbacks(execute=True):
             response = client.post(
                 document_url(pages["telemark"], "skjema:meeting-document-send"),

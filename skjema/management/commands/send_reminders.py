@@ -1,5 +1,7 @@
-"""``manage.py send_reminders``: deadline reminders to the counties and retries of failed
-e-mails. Safe to run from cron every few minutes; see ``skjema.notifications.send_reminders``."""
+"""``manage.py send_reminders``: deadline reminders to the counties, retries of failed e-mails,
+and the preparatory documents due to be sent (with IMDi's approval reminders). Safe to run from
+cron every few minutes; see ``skjema.notifications.send_reminders`` and
+``skjema.meeting_dispatch.dispatch`` (the worker runs the same as periodic jobs)."""
 
 import datetime
 
@@ -7,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Count
 from django.utils import timezone
 
+from skjema.meeting_dispatch import dispatch
 from skjema.models import Notification
 from skjema.notifications import send_reminders
 
@@ -33,7 +36,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, now=None, **options):
-        run = send_reminders(now=parse_moment(now) if now else None)
+        moment = parse_moment(now) if now else None
+        run = send_reminders(now=moment)
+        documents = dispatch(now=moment)
         outcome = dict(
             Notification.objects.filter(pk__in=run.created)
             .values_list("status")
@@ -45,4 +50,8 @@ class Command(BaseCommand):
             f"{len(run.created) - sent} ikke sendt ennå. "
             f"Eldre påminnelser hoppet over: {run.skipped}. "
             f"Sendt på nytt etter feil: {run.retried}."
+        )
+        self.stdout.write(
+            f"Saksforberedende dokumenter: {len(documents.sent)} sendt, "
+            f"{len(documents.reminded)} påminnelser til IMDi om godkjenning."
         )
