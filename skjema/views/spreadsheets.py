@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.accounts import rules
@@ -46,11 +46,13 @@ def _county_officer(request):
 
 class UploadForm(forms.Form):
     workbook = forms.FileField(
-        label="Arbeidsbok (.xlsx)",
-        help_text="Last opp arbeidsboken du lastet ned her, etter at du har fylt den ut.",
+        label=gettext_lazy("Arbeidsbok (.xlsx)"),
+        help_text=gettext_lazy(
+            "Last opp arbeidsboken du lastet ned her, etter at du har fylt den ut."
+        ),
         error_messages={
-            "required": "Velg filen du vil laste opp.",
-            "empty": "Filen er tom.",
+            "required": gettext_lazy("Velg filen du vil laste opp."),
+            "empty": gettext_lazy("Filen er tom."),
         },
     )
 
@@ -58,12 +60,12 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["workbook"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(
-                "Filen må være en Excel-arbeidsbok (.xlsx). Lagre som .xlsx og prøv igjen."
+                _("Filen må være en Excel-arbeidsbok (.xlsx). Lagre som .xlsx og prøv igjen.")
             )
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                f"Filen er for stor. Største tillatte størrelse er "
-                f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB."
+                _("Filen er for stor. Største tillatte størrelse er %(mb)s MB.")
+                % {"mb": MAX_UPLOAD_BYTES // 1024 // 1024}
             )
         return upload
 
@@ -78,7 +80,9 @@ def spreadsheet(request, year: int):
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if round_.status != Round.Status.OPEN:
-            form.add_error(None, "Runden er ikke åpen for innspill, så du kan ikke laste opp nå.")
+            form.add_error(
+                None, _("Runden er ikke åpen for innspill, så du kan ikke laste opp nå.")
+            )
         if form.is_valid():
             upload = form.cleaned_data["workbook"]
             # Parsed in a job (time and memory limits); with a quick worker, or the immediate
@@ -108,8 +112,10 @@ def _outcome_response(request, year: int, job_file, form):
     outcome = job_file.outcome or {}
     error = outcome.get("error") or (
         job_file.job_failed()
-        and "Arbeidsboken kunne ikke leses innen tids- eller minnegrensen. Last ned en ny "
-        "arbeidsbok fra portalen og lim inn bare verdiene."
+        and _(
+            "Arbeidsboken kunne ikke leses innen tids- eller minnegrensen. Last ned en ny "
+            "arbeidsbok fra portalen og lim inn bare verdiene."
+        )
     )
     if outcome.get("token"):
         return redirect("skjema:spreadsheet-preview", year=year, token=outcome["token"])
@@ -163,7 +169,7 @@ def _pending(request, year: int, token):
         .first()
     )
     if pending is None:
-        raise Http404("Fant ikke opplastingen.")
+        raise Http404(_("Fant ikke opplastingen."))
     return pending
 
 

@@ -386,7 +386,9 @@ class TestSubmitImported:
         content = client.post(url("spreadsheet-submit", pending.token)).content.decode()
         assert "Fristen var" in content
         assert profile("4003").status == Status.DRAFT
-        client.post(url("spreadsheet-submit", pending.token), {"submit-late_reason": "Sent vedtak."})
+        client.post(
+            url("spreadsheet-submit", pending.token), {"submit-late_reason": "Sent vedtak."}
+        )
         skien = profile("4003")
         assert skien.status == Status.SUBMITTED and skien.is_late
         assert skien.late_reason == "Sent vedtak."
