@@ -325,7 +325,7 @@ def _preview(workbook, round_, county, user):
         previews = []
         for section in profile_sections():
             rows = by_municipality.get(number, {}).get(section.key, [])
-            if not rows or all(row.marker for row in rows) and not section.is_repeating:
+            if not rows:
                 continue  # not in the sheet: that part of the municipality is left as it is
             previews.append(
                 _SectionPreview(section, profile, rows, context, names, generated_at, exported)
