@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.jobs import job
 
@@ -136,13 +136,15 @@ def preview_workbook_upload(file_id: str, round_id: int, county_id: int) -> dict
     workbook = io.BytesIO(bytes(upload.data or b""))
     workbook.size = len(workbook.getvalue())
     try:
-        pending = create_pending_import(
-            workbook,
-            Round.objects.get(pk=round_id),
-            County.objects.get(pk=county_id),
-            upload.owner,
-            filename=upload.name,
-        )
+        # The preview's messages in the uploader's written standard (the job has no request).
+        with translation.override(upload.owner.preferred_language):
+            pending = create_pending_import(
+                workbook,
+                Round.objects.get(pk=round_id),
+                County.objects.get(pk=county_id),
+                upload.owner,
+                filename=upload.name,
+            )
         outcome = {"token": str(pending.token)}
     except SkjemaError as exc:
         outcome = {"error": exc.message}

@@ -98,6 +98,16 @@ SPREADSHEETS = [
         spreadsheets.confirm,
         name="spreadsheet-confirm",
     ),
+    path(
+        "<int:year>/regneark/<uuid:token>/avviste.xlsx",
+        spreadsheets.refused_workbook,
+        name="spreadsheet-refused",
+    ),
+    path(
+        "<int:year>/regneark/<uuid:token>/send-inn/",
+        spreadsheets.submit,
+        name="spreadsheet-submit",
+    ),
     path("<int:year>/eksport/", spreadsheets.export_page, name="export"),
     path("<int:year>/eksport.xlsx", spreadsheets.export_xlsx, name="export-xlsx"),
     path("<int:year>/eksport.csv", spreadsheets.export_csv, name="export-csv"),

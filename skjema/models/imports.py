@@ -42,6 +42,9 @@ class PendingImport(models.Model):
     has_errors = models.BooleanField(_("har feil"), default=False)
     created_at = models.DateTimeField(_("lastet opp"), default=timezone.now, db_index=True)
     confirmed_at = models.DateTimeField(_("bekreftet"), null=True, blank=True)
+    # What confirming did, per municipality: {"imported": [{"number", "name", "submission",
+    # "sections"}], "refused": [{"number", "name", "message", "conflicts"}]}.
+    result = models.JSONField(_("resultat"), default=dict, blank=True)
 
     objects = PendingImportQuerySet.as_manager()
 

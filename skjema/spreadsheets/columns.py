@@ -15,25 +15,35 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
 from portal.register.models import Municipality, Occupation, ProgrammeArea
 
 from ..models import MunicipalityProfile
 from ..sections import PROFILE_SECTIONS, Section, reference
 
-GUIDE_SHEET = "Veiledning"
+# Sheet names and headers follow the user's written standard (bokmål or nynorsk) when the
+# workbook is made; reading accepts both, whoever made the workbook (``variants``).
+WRITTEN_STANDARDS = ("nb", "nn")
+GUIDE_SHEET = _("Veiledning")
+CODES_SHEET = _("Koder")  # the hidden lists behind the code drop-downs
 SHEET_NAMES = {
-    "qualification": "Kvalifiseringstilbud",
-    "upper_secondary": "Videregående opplæring",
-    "cooperation": "Interkommunalt samarbeid",
-    "labour": "Arbeidskraftbehov",
-    "capacity": "Kapasitet",
+    "qualification": _("Kvalifiseringstilbud"),
+    "upper_secondary": _("Videregående opplæring"),
+    "cooperation": _("Interkommunalt samarbeid"),
+    "labour": _("Arbeidskraftbehov"),
+    "capacity": _("Kapasitet"),
 }
-MUNICIPALITY_LABEL = "Kommunenummer"
-NAME_LABEL = "Kommune"
-UID_LABEL = "Rad-ID"
+MUNICIPALITY_LABEL = _("Kommunenummer")
+NAME_LABEL = _("Kommune")
+UID_LABEL = _("Rad-ID")
+REASON_LABEL = _("Grunn til at raden ikke ble importert")
 TEXT_FORMAT = "@"
-YES, NO = "Ja", "Nei"
+INTEGER_FORMAT = "#,##0"  # Excel shows the locale's separators: «1 200» in Norwegian
+YEAR_FORMAT = "0"
+DECIMAL_FORMAT = "0.0"  # «72,5» in Norwegian Excel
+YES, NO = _("Ja"), _("Nei")
 # Bounds that keep numbers inside every database's integer column and inside reason.
 MAX_COUNT = 1_000_000
 YEAR_RANGE = (1990, 2100)
@@ -59,6 +69,15 @@ REGISTER_NAMES = {
 
 class CellError(ValueError):
     """A cell's value cannot be used; the message (Norwegian) says why and what to write."""
+
+
+def variants(text) -> set[str]:
+    """A translatable text in every written standard, as header keys."""
+    found = set()
+    for language in WRITTEN_STANDARDS:
+        with translation.override(language):
+            found.add(header_key(text))
+    return found
 
 
 def capitalized(label) -> str:
@@ -88,6 +107,9 @@ class Column:
     max_length: int | None = None
     register: type[models.Model] | None = None
     is_year: bool = False
+    # Every header and choice label this column is known by, in both written standards.
+    header_keys: frozenset[str] = frozenset()
+    aliases: tuple[tuple[str, str], ...] = ()
 
     @property
     def is_text_cell(self) -> bool:
@@ -101,48 +123,86 @@ class Column:
 def _column(section: Section, name: str) -> Column:
     model_field = section.model_field(name, "profile")
     label = capitalized(model_field.verbose_name)
+    known = {
+        "header_keys": frozenset(variants(model_field.verbose_name)),
+        "aliases": (),
+    }
     if name == "household_types":
-        return Column(name, label, CHOICES, _choices(MunicipalityProfile.HouseholdType.choices))
+        choices = MunicipalityProfile.HouseholdType.choices
+        return Column(
+            name, label, CHOICES, _choices(choices), **{**known, "aliases": _aliases(choices)}
+        )
     ref = reference(model_field)
     if ref and model_field.many_to_many:
-        return Column(name, label, MUNICIPALITIES, register=ref[0])
+        return Column(name, label, MUNICIPALITIES, register=ref[0], **known)
     if ref:
-        return Column(name, label, CODE, register=ref[0])
+        return Column(name, label, CODE, register=ref[0], **known)
     if model_field.choices:
-        return Column(name, label, CHOICE, _choices(model_field.choices))
+        return Column(
+            name,
+            label,
+            CHOICE,
+            _choices(model_field.choices),
+            **{**known, "aliases": _aliases(model_field.choices)},
+        )
     if isinstance(model_field, models.BooleanField):
-        return Column(name, label, BOOLEAN, nullable=model_field.null)
+        return Column(name, label, BOOLEAN, nullable=model_field.null, **known)
     if isinstance(model_field, models.DecimalField):
-        return Column(name, label, DECIMAL)
+        return Column(name, label, DECIMAL, **known)
     if isinstance(model_field, models.IntegerField):
-        return Column(name, label, INTEGER, is_year=name.endswith("_year"))
-    return Column(name, label, TEXT, max_length=getattr(model_field, "max_length", None))
+        return Column(name, label, INTEGER, is_year=name.endswith("_year"), **known)
+    return Column(name, label, TEXT, max_length=getattr(model_field, "max_length", None), **known)
 
 
 def _choices(choices) -> tuple[tuple[str, str], ...]:
     return tuple((str(code), str(label)) for code, label in choices if code != "")
 
 
+def _aliases(choices) -> tuple[tuple[str, str], ...]:
+    """(code, label) in both written standards: a nynorsk «Middels» reads like a bokmål one."""
+    found: list[tuple[str, str]] = []
+    for language in WRITTEN_STANDARDS:
+        with translation.override(language):
+            for pair in _choices(choices):
+                if pair not in found:
+                    found.append(pair)
+    return tuple(found)
+
+
 def columns_for(section: Section) -> list[Column]:
-    return list(_columns(section.key))
+    """The section's columns, labelled in the active language."""
+    return list(_columns(section.key, translation.get_language() or "nb"))
 
 
 @functools.cache
-def _columns(key: str) -> tuple[Column, ...]:
+def _columns(key: str, language: str) -> tuple[Column, ...]:
     section = next(s for s in PROFILE_SECTIONS if s.key == key)
-    return tuple(_column(section, name) for name in section.fields)
+    with translation.override(language):
+        return tuple(_column(section, name) for name in section.fields)
 
 
 def profile_sections() -> tuple[Section, ...]:
     return PROFILE_SECTIONS
 
 
+def sheet_name(section: Section) -> str:
+    return str(SHEET_NAMES[section.key])
+
+
 def section_for_sheet(title: str) -> Section | None:
     wanted = header_key(title)
     for section in PROFILE_SECTIONS:
-        if header_key(SHEET_NAMES[section.key]) == wanted:
+        if wanted in variants(SHEET_NAMES[section.key]):
             return section
     return None
+
+
+def is_guide_sheet(title: str) -> bool:
+    return header_key(title) in variants(GUIDE_SHEET)
+
+
+def is_codes_sheet(title: str) -> bool:
+    return header_key(title) in variants(CODES_SHEET)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -154,7 +214,7 @@ def cell_value(column: Column, value: Any) -> Any:
     if value is None or value == "" or value == []:
         return None
     if column.kind == BOOLEAN:
-        return YES if value else NO
+        return str(YES if value else NO)
     if column.kind == CHOICE:
         return dict(column.choices).get(value, value)
     if column.kind == CHOICES:
@@ -232,7 +292,7 @@ def _empty_value(column: Column):
 def _read_text(column: Column, value, _codes) -> str:
     text = _number_text(value) if _is_number(value) else str(value)
     if isinstance(value, bool):
-        text = YES if value else NO
+        text = str(YES if value else NO)
     if column.max_length and len(text) > column.max_length:
         raise CellError(
             f"Teksten er {len(text)} tegn lang; feltet har plass til høyst {column.max_length}."
@@ -291,19 +351,19 @@ def _read_decimal(column: Column, value, _codes) -> str:
 def _read_boolean(column: Column, value, _codes):
     if isinstance(value, bool):
         return value
-    text = str(value).strip().casefold()
-    if text == YES.casefold():
+    text = header_key(value)
+    if text in variants(YES):
         return True
-    if text == NO.casefold():
+    if text in variants(NO):
         return False
     raise CellError(f"«{value}» er ikke et gyldig svar; skriv «{YES}» eller «{NO}».")
 
 
 def _choice(column: Column, value) -> str:
     value = value.strip() if isinstance(value, str) else _number_text(value)
-    wanted = value.casefold()
-    for code, label in column.choices:
-        if wanted in {code.casefold(), label.casefold()}:
+    wanted = header_key(value)
+    for code, label in column.aliases or column.choices:
+        if wanted in {code.casefold(), header_key(label)}:
             return code
     allowed = ", ".join(f"«{label}»" for label in column.labels)
     raise CellError(f"«{value}» er ikke et gyldig valg. Tillatte verdier: {allowed}.")
@@ -328,7 +388,8 @@ def _read_code(column: Column, value, known_codes) -> str:
     if _is_number(value):
         shown = _number_text(value)
         raise CellError(f"{shown} er et tall; skriv {what}n som tekst, f.eks. «{shown}».")
-    code = str(value).strip()
+    # The drop-down offers «53 – Helsefagarbeidere»: the code is what comes before the dash.
+    code = str(value).strip().split(" – ", 1)[0].strip()
     if column.register is ProgrammeArea:
         code = code.upper()
     if code not in known_codes[column.register]:

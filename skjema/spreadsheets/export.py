@@ -51,7 +51,10 @@ ACCEPTED, SUBMITTED = "accepted", "submitted"
 STATUS_CHOICES = {ACCEPTED: "godkjente profiler", SUBMITTED: "alle innsendte profiler"}
 OVERVIEW_KEY, OVERVIEW_SHEET = "profiles", "Profiler"
 CSV_DELIMITER = ";"  # as in IMDi's own statistics downloads; opens directly in Norwegian Excel
-TEXT_COLUMNS = {"Fylkesnummer", MUNICIPALITY_LABEL, UID_LABEL}
+
+
+def _text_columns() -> set[str]:
+    return {"Fylkesnummer", str(MUNICIPALITY_LABEL), str(UID_LABEL)}
 
 
 def exported_profiles(round_: Round, user, status: str = ACCEPTED) -> list[tuple]:
@@ -92,14 +95,14 @@ def _identity_fields() -> OrderedDict:
             (
                 "municipality_number",
                 Field(
-                    column_name=MUNICIPALITY_LABEL,
+                    column_name=str(MUNICIPALITY_LABEL),
                     dehydrate_method=lambda i: i["profile"].municipality.number,
                 ),
             ),
             (
                 "municipality_name",
                 Field(
-                    column_name=NAME_LABEL,
+                    column_name=str(NAME_LABEL),
                     dehydrate_method=lambda i: i["profile"].municipality.name,
                 ),
             ),
@@ -127,7 +130,7 @@ class ProfileOverviewResource(resources.Resource):
         )
         self.fields["is_late"] = Field(
             column_name="Etter fristen",
-            dehydrate_method=lambda i: YES if i["version"].is_late else NO,
+            dehydrate_method=lambda i: str(YES if i["version"].is_late else NO),
         )
         self.fields["late_reason"] = Field(
             column_name="Begrunnelse for sen innsending",
@@ -155,7 +158,7 @@ class SectionResource(resources.Resource):
         self.fields = _identity_fields()
         if section.is_repeating:
             self.fields["uid"] = Field(
-                column_name=UID_LABEL, dehydrate_method=lambda i: i["row"].get("uid", "")
+                column_name=str(UID_LABEL), dehydrate_method=lambda i: i["row"].get("uid", "")
             )
         for column in columns_for(section):
             self.fields[column.name] = Field(
@@ -180,7 +183,7 @@ class SectionResource(resources.Resource):
         if value is None or value == "" or value == []:
             return ""
         if column.kind == BOOLEAN:
-            return YES if value else NO
+            return str(YES if value else NO)
         if column.kind == CHOICE:
             return dict(column.choices).get(value, value)
         if column.kind == CHOICES:
@@ -215,14 +218,14 @@ def datasets(round_: Round, user, status: str = ACCEPTED, keys=None) -> list[tup
             continue
         resource = SectionResource(section, names)
         result.append(
-            (section.key, SHEET_NAMES[section.key], resource.export(resource.items(exported)))
+            (section.key, str(SHEET_NAMES[section.key]), resource.export(resource.items(exported)))
         )
     return result
 
 
 def dataset_titles() -> list[tuple[str, str]]:
     return [(OVERVIEW_KEY, OVERVIEW_SHEET)] + [
-        (section.key, SHEET_NAMES[section.key]) for section in profile_sections()
+        (section.key, str(SHEET_NAMES[section.key])) for section in profile_sections()
     ]
 
 
@@ -243,7 +246,8 @@ def export_xlsx(round_: Round, user, status: str = ACCEPTED) -> bytes:
         sheet.append(headers)
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        text_indexes = {i for i, header in enumerate(headers) if header in TEXT_COLUMNS}
+        text_columns = _text_columns()
+        text_indexes = {i for i, header in enumerate(headers) if header in text_columns}
         for row_number, values in enumerate(dataset, start=2):
             for index, value in enumerate(values):
                 cell = sheet.cell(row=row_number, column=index + 1)

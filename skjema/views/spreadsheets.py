@@ -10,21 +10,29 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal.accounts import rules
 from portal.jobs.models import JobFile
 
+from ..forms import SubmitForm
 from ..models import PendingImport, Round
+from ..receipts import format_time
 from ..sections import FieldChange, RowChange, SectionDiff
 from ..spreadsheets import export
 from ..spreadsheets.importer import (
     MAX_UPLOAD_BYTES,
     ImportRefused,
     confirm_import,
+    imported_profiles,
+    submit_imported,
 )
+from ..spreadsheets.refused import build_refused_workbook, has_refused_rows, refused_filename
 from ..spreadsheets.workbook import build_county_workbook, workbook_filename
 from ..tasks import preview_workbook_upload
+from .county.lookups import SHORT_TITLES
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -32,17 +40,19 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 def _county_officer(request):
     county = rules.county_of(request.user)
     if county is None:
-        raise PermissionDenied("Bare saksbehandlere i fylkeskommunen kan bruke regnearkene.")
+        raise PermissionDenied(_("Bare saksbehandlere i fylkeskommunen kan bruke regnearkene."))
     return county
 
 
 class UploadForm(forms.Form):
     workbook = forms.FileField(
-        label="Arbeidsbok (.xlsx)",
-        help_text="Last opp arbeidsboken du lastet ned her, etter at du har fylt den ut.",
+        label=gettext_lazy("Arbeidsbok (.xlsx)"),
+        help_text=gettext_lazy(
+            "Last opp arbeidsboken du lastet ned her, etter at du har fylt den ut."
+        ),
         error_messages={
-            "required": "Velg filen du vil laste opp.",
-            "empty": "Filen er tom.",
+            "required": gettext_lazy("Velg filen du vil laste opp."),
+            "empty": gettext_lazy("Filen er tom."),
         },
     )
 
@@ -50,12 +60,12 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["workbook"]
         if not upload.name.lower().endswith(".xlsx"):
             raise forms.ValidationError(
-                "Filen må være en Excel-arbeidsbok (.xlsx). Lagre som .xlsx og prøv igjen."
+                _("Filen må være en Excel-arbeidsbok (.xlsx). Lagre som .xlsx og prøv igjen.")
             )
         if upload.size > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
-                f"Filen er for stor. Største tillatte størrelse er "
-                f"{MAX_UPLOAD_BYTES // 1024 // 1024} MB."
+                _("Filen er for stor. Største tillatte størrelse er %(mb)s MB.")
+                % {"mb": MAX_UPLOAD_BYTES // 1024 // 1024}
             )
         return upload
 
@@ -70,7 +80,9 @@ def spreadsheet(request, year: int):
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
         if round_.status != Round.Status.OPEN:
-            form.add_error(None, "Runden er ikke åpen for innspill, så du kan ikke laste opp nå.")
+            form.add_error(
+                None, _("Runden er ikke åpen for innspill, så du kan ikke laste opp nå.")
+            )
         if form.is_valid():
             upload = form.cleaned_data["workbook"]
             # Parsed in a job (time and memory limits); with a quick worker, or the immediate
@@ -100,8 +112,10 @@ def _outcome_response(request, year: int, job_file, form):
     outcome = job_file.outcome or {}
     error = outcome.get("error") or (
         job_file.job_failed()
-        and "Arbeidsboken kunne ikke leses innen tids- eller minnegrensen. Last ned en ny "
-        "arbeidsbok fra portalen og lim inn bare verdiene."
+        and _(
+            "Arbeidsboken kunne ikke leses innen tids- eller minnegrensen. Last ned en ny "
+            "arbeidsbok fra portalen og lim inn bare verdiene."
+        )
     )
     if outcome.get("token"):
         return redirect("skjema:spreadsheet-preview", year=year, token=outcome["token"])
@@ -155,7 +169,7 @@ def _pending(request, year: int, token):
         .first()
     )
     if pending is None:
-        raise Http404("Fant ikke opplastingen.")
+        raise Http404(_("Fant ikke opplastingen."))
     return pending
 
 
@@ -173,10 +187,13 @@ def _diff(data: dict) -> SectionDiff:
     )
 
 
-def _preview_context(pending: PendingImport, *, refusal: str = "", conflicts=()) -> dict:
+def _preview_context(pending: PendingImport, user, *, refusal: str = "", conflicts=()) -> dict:
     report = pending.report
     municipalities = []
     unchanged = []
+    result = pending.result or {}
+    for refused in result.get("refused", []):
+        conflicts = [*conflicts, *refused.get("conflicts", [])]
     for municipality in report.get("municipalities", []):
         if municipality["changed"] or municipality["invalid"]:
             municipality = {
@@ -186,17 +203,28 @@ def _preview_context(pending: PendingImport, *, refusal: str = "", conflicts=())
             municipalities.append(municipality)
         else:
             unchanged.append(municipality)
+    refused = [m for m in municipalities if m.get("refused")]
+    submittable = imported_profiles(pending, user) if pending.confirmed_at else []
+    round_ = pending.round
     return {
         "pending": pending,
-        "round": pending.round,
+        "round": round_,
         "county": pending.county,
         "report": report,
         "municipalities": municipalities,
+        "refused": refused,
+        "importable": [m for m in municipalities if not m.get("refused") and m["changed"]],
         "unchanged": unchanged,
         "expired": pending.is_expired(),
         "can_confirm": pending.can_confirm and not pending.is_expired() and not refusal,
         "refusal": refusal,
         "conflicts": [{**c, "diffs": [_diff(c["diff"])]} for c in conflicts],
+        "result": result,
+        "has_refused_rows": has_refused_rows(pending),
+        "submittable": submittable,
+        "submit_form": SubmitForm(),
+        "is_past_deadline": round_.is_past_deadline(),
+        "deadline": format_time(round_.deadline),
     }
 
 
@@ -204,7 +232,7 @@ def _preview_context(pending: PendingImport, *, refusal: str = "", conflicts=())
 @require_GET
 def preview(request, year: int, token):
     pending = _pending(request, year, token)
-    context = _preview_context(pending)
+    context = _preview_context(pending, request.user)
     return render(
         request,
         "skjema/spreadsheets/preview.html",
@@ -218,18 +246,86 @@ def preview(request, year: int, token):
 def confirm(request, year: int, token):
     pending = _pending(request, year, token)
     try:
-        saved = confirm_import(pending, request.user)
+        result = confirm_import(pending, request.user)
     except ImportRefused as exc:
         pending.refresh_from_db()
-        context = _preview_context(pending, refusal=exc.message, conflicts=exc.conflicts)
+        context = _preview_context(
+            pending, request.user, refusal=exc.message, conflicts=exc.conflicts
+        )
         status = 409 if exc.conflicts else 400
         return render(request, "skjema/spreadsheets/preview.html", context, status=status)
-    messages.success(
+    imported, refused = len(result["imported"]), len(result["refused"])
+    message = ngettext(
+        "Endringene for %(n)s kommune er lagret.",
+        "Endringene for %(n)s kommuner er lagret.",
+        imported,
+    ) % {"n": imported}
+    if refused:
+        message += " " + ngettext(
+            "%(n)s kommune ble ikke lagret; se under.",
+            "%(n)s kommuner ble ikke lagret; se under.",
+            refused,
+        ) % {"n": refused}
+    (messages.success if imported else messages.error)(request, message)
+    # The result is the preview page of the confirmed upload: what was saved, what was not
+    # (with the workbook of refused rows) and «Send inn de importerte».
+    return redirect("skjema:spreadsheet-preview", year=year, token=pending.token)
+
+
+@login_required
+@require_GET
+def refused_workbook(request, year: int, token):
+    """The refused rows of an upload as a workbook to fix and upload again."""
+    pending = _pending(request, year, token)
+    if not has_refused_rows(pending):
+        raise Http404(_("Opplastingen har ingen avviste rader."))
+    response = HttpResponse(build_refused_workbook(pending), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{refused_filename(pending)}"'
+    return response
+
+
+@login_required
+@require_POST
+def submit(request, year: int, token):
+    """«Send inn de importerte»: one action for the municipalities the upload imported, with
+    the rules of the bulk submission (carried-forward parts confirmed, one late reason)."""
+    pending = _pending(request, year, token)
+    form = SubmitForm(request.POST)
+    form.is_valid()
+    try:
+        outcomes = submit_imported(
+            pending,
+            request.user,
+            late_reason=form.cleaned_data.get("late_reason", ""),
+            confirm=request.POST.get("bekreft_uendrede") == "ja",
+        )
+    except ImportRefused as exc:
+        context = _preview_context(pending, request.user, refusal=exc.message)
+        return render(request, "skjema/spreadsheets/preview.html", context, status=400)
+    for outcome in outcomes:
+        outcome.confirmed_titles = [str(SHORT_TITLES[k]).lower() for k in outcome.confirmed]
+    round_ = pending.round
+    back = reverse("skjema:spreadsheet-preview", args=[year, pending.token])
+    return render(
         request,
-        f"Endringene fra «{pending.filename}» er lagret ({saved} "
-        f"{'del' if saved == 1 else 'deler'} av skjemaene).",
+        "skjema/county/bulk_result.html",
+        {
+            "round": round_,
+            "county": pending.county,
+            "action": "send",
+            "done": [o for o in outcomes if o.done],
+            "refused": [o for o in outcomes if not o.done],
+            "back_url": back,
+            "back_label": _("Tilbake til opplastingen"),
+            "back": "",
+            "submittable": [],
+            "submit_form": SubmitForm(
+                initial={"late_reason": form.cleaned_data.get("late_reason")}
+            ),
+            "is_past_deadline": round_.is_past_deadline(),
+            "deadline": format_time(round_.deadline),
+        },
     )
-    return redirect("skjema:spreadsheet", year=year)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,76 @@
+"""The county workbook in a real browser: Telemark downloads its workbook, changes two
+municipalities and gets one wrong, uploads it, sees the wrong one refused and the others ready,
+saves them, downloads the refused rows and sends the imported ones in with one action."""
+
+import pytest
+from openpyxl import load_workbook
+
+from portal.demo import demo_round_year
+from tests.e2e.conftest import DEMO_PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+YEAR = demo_round_year()
+CAPACITY = "Antall kommunen kan bosette"
+
+
+def test_telemark_imports_per_municipality_and_sends_in(
+    browser, portal_server, manage, assert_accessible, tmp_path
+):
+    manage("prepare_demo_county", "40")
+    context = browser.new_context(base_url=portal_server, locale="nb-NO", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto("/logg-inn/")
+    page.get_by_label("Brukernavn").fill("fylke-40")
+    page.get_by_label("Passord").fill(DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Logg inn").click()
+
+    page.goto(f"/skjema/{YEAR}/regneark/")
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Last ned arbeidsboken (.xlsx)").click()
+    workbook = load_workbook(download.value.path())
+    capacity = workbook["Kapasitet"]
+    columns = {cell.value: cell.column for cell in capacity[1]}
+    rows = [row for row in capacity.iter_rows(min_row=2) if row[0].value]
+    (bad, good, also_good) = rows[:3]
+    bad[columns[CAPACITY] - 1].value = "mange"
+    good[columns[CAPACITY] - 1].value = 17
+    also_good[columns[CAPACITY] - 1].value = 18
+    path = tmp_path / "telemark.xlsx"
+    workbook.save(path)
+
+    page.get_by_label("Arbeidsbok (.xlsx)").set_input_files(str(path))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Last opp og forhåndsvis").click()
+    if "/sjekker/" in page.url:  # parsed by the worker: run it once, then the page goes on
+        manage("run_jobs", "--batch")
+        page.goto(page.url)
+    assert "Forhåndsvisning av «telemark.xlsx»" in page.locator("h1").inner_text()
+    content = page.content()
+    assert "Blir ikke importert (1 kommune)" in content
+    assert "«mange» er ikke et helt tall." in content
+    assert_accessible(page)
+
+    with page.expect_navigation():
+        page.get_by_role("button", name="Lagre endringene").click()
+    assert "Importert (2 kommuner)" in page.content()
+    with page.expect_download() as refused:
+        page.get_by_role("link", name="Last ned radene som ikke ble importert (.xlsx)").click()
+    refused_book = load_workbook(refused.value.path())
+    numbers = [r[0].value for r in refused_book["Kapasitet"].iter_rows(min_row=2) if r[0].value]
+    assert numbers == [bad[0].value]
+    assert_accessible(page)
+
+    page.get_by_label("Bekreft også at delene som er overført fra i fjor").check()
+    reason = page.get_by_label("Hvorfor sendes de inn etter fristen?")
+    if reason.count():
+        reason.fill("Kommunestyrene behandlet sakene etter fristen.")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Send inn de importerte").click()
+    summary = page.locator(".bulk-summary").inner_text()
+    assert summary.startswith("2 kommuner er sendt inn"), page.content()[:3000]
+    assert_accessible(page)
+    context.close()
