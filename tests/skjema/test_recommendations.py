@@ -128,6 +128,26 @@ class TestContext:
         assert [f.text for f in context["4003"].years[0].figures] == ["44", "35", "30"]
         assert context["4001"].years == []
 
+    def test_merger_parts_by_the_registers_one_suppression_rule(self, submission, record):
+        """0104 Moss and 0136 Rygge (merged, today 3103): requests are summed and say so, and a
+        withheld part withholds the whole year's settled figure (never the visible part)."""
+        record("0104", 2019, "anmodning", 5)
+        record("0136", 2019, "anmodning", 7)
+        record("0104", 2019, "bosatt", 10)
+        record("0136", 2019, "bosatt", status=Status.SUPPRESSED)
+        [line] = municipality_context(submission=submission, numbers=["3103"])["3103"].years
+        assert line.year == 2019
+        requested, decided, settled = line.figures
+        assert (requested.text, requested.note) == ("12", "sum av 0104 Moss, 0136 Rygge")
+        assert decided.text == "mangler"
+        assert (settled.text, settled.withheld) == ("skjermet", True)
+        moss = Municipality.objects.get(number="3103")
+        bulk = StatisticValue.objects.series_for_many([moss])[moss.pk]
+        one = StatisticValue.objects.series_for(moss)
+        assert [(s.indicator.code, s.values) for s in bulk] == [
+            (s.indicator.code, s.values) for s in one
+        ]
+
     def test_capacity_from_the_sent_in_profile(self, submission, skien_capacity):
         context = municipality_context(submission=submission, numbers=["4003", "4001"])
         assert (context["4003"].capacity, context["4003"].capacity_text) == (25, "25")
