@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from portal.formats import number as format_number
 from portal.register.geo import CATEGORICAL, LegendEntry, MunicipalityMap, Region
 
 TOP, RANKED, EXCLUDED = "top", "ranked", "excluded"
@@ -18,7 +19,8 @@ def ranking_map(result, *, title: str, top: int = 10) -> MunicipalityMap:
         regions.append(
             Region(
                 ranked.number,
-                _("nr. %(n)s, %(p)s poeng") % {"n": position, "p": ranked.percent},
+                _("nr. %(n)s, %(p)s poeng")
+                % {"n": format_number(position), "p": format_number(ranked.percent)},
                 TOP if position <= top else RANKED,
                 href=ranked.url,
                 marker=str(position) if position <= top else "",

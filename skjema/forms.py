@@ -17,10 +17,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.utils import ErrorDict, ErrorList
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.register.models import Municipality, Occupation, ProgrammeArea
 
+from . import recommendations
 from .models import MunicipalityProfile, Submission
 from .sections import Section
 
@@ -245,6 +247,17 @@ def make_field(section: Section, name: str, kind: str, options: Options) -> form
         )
     if key == ("recommendations", "municipality"):
         return forms.CharField(widget=forms.HiddenInput, **common)
+    if key == ("recommendations", "number"):
+        return forms.IntegerField(
+            min_value=0,
+            max_value=recommendations.MAX_RECOMMENDED,
+            error_messages={
+                "min_value": recommendations.NEGATIVE_MESSAGE,
+                "max_value": lazy(recommendations.too_large_message, str)(),
+            },
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "input--number"}),
+            **common,
+        )
     if key == ("plans", "plan_document"):
         return forms.FileField(
             validators=[validate_document],

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal import extensions
 from portal.accounts import rules
+from portal.formats import number as format_number
 from portal.register.geo import (
     CATEGORICAL,
     LegendEntry,
@@ -83,7 +84,8 @@ def round_status_map(round_: Round) -> MunicipalityMap:
         value_label=_("Status"),
         no_data_label=_("Ikke startet"),
         counties={
-            county.number: _("%(sent)s av %(total)s sendt inn") % {"sent": sent, "total": total}
+            county.number: _("%(sent)s av %(total)s sendt inn")
+            % {"sent": format_number(sent), "total": format_number(total)}
             for county, (sent, total) in sorted(per_county.items(), key=lambda i: i[0].number)
         },
         county_label=_("Profiler sendt inn"),
@@ -102,11 +104,18 @@ def recommendation_category(recommended: int | None, capacity: int | None) -> st
     return EQUAL if recommended == capacity else UNDER
 
 
-def county_recommendation_map(round_: Round, county: County) -> MunicipalityMap:
+def county_recommendation_map(
+    round_: Round, county: County, *, recommended: dict[str, int] | None = None
+) -> MunicipalityMap:
     """The county's municipalities coloured by the county's recommended number (its latest
     submitted version, never a draft) against the capacity each municipality stated in its
-    published profile. Three queries."""
-    recommended = reading.recommended_numbers(round_=round_)
+    published profile. Three queries.
+
+    ``recommended``: the numbers to draw instead (the county's own saved working copy, on its
+    recommendation page); such a map has no export, since the export draws what is sent in."""
+    saved = recommended is not None
+    if recommended is None:
+        recommended = reading.recommended_numbers(round_=round_)
     capacities = reading.stated_capacities(round_=round_)
     regions = []
     for municipality in (
@@ -119,9 +128,12 @@ def county_recommendation_map(round_: Round, county: County) -> MunicipalityMap:
         if number is None:
             value = _("ingen anbefaling")
         elif capacity is None:
-            value = _("%(n)s anbefalt, kapasitet ikke oppgitt") % {"n": number}
+            value = _("%(n)s anbefalt, kapasitet ikke oppgitt") % {"n": format_number(number)}
         else:
-            value = _("%(n)s anbefalt, kapasitet %(c)s") % {"n": number, "c": capacity}
+            value = _("%(n)s anbefalt, kapasitet %(c)s") % {
+                "n": format_number(number),
+                "c": format_number(capacity),
+            }
         regions.append(
             Region(
                 municipality.number,
@@ -129,6 +141,23 @@ def county_recommendation_map(round_: Round, county: County) -> MunicipalityMap:
                 recommendation_category(number, capacity),
                 name=municipality.name,
             )
+        )
+    if saved:
+        return MunicipalityMap(
+            title=_("Lagret anbefaling mot oppgitt kapasitet i %(county)s, %(round)s")
+            % {"county": county.name, "round": round_},
+            description=_(
+                "Tallene som er lagret i skjemaet, mot kapasiteten i hver kommunes innsendte "
+                "profil. Kartet oppdateres når du lagrer. Samme tall står i tabellen."
+            ),
+            regions=regions,
+            legend=[
+                LegendEntry(key, str(label), colour) for key, label, colour in RECOMMENDATION_LEGEND
+            ],
+            value_label=_("Anbefalt og kapasitet"),
+            no_data_label=_("Ingen anbefaling lagret"),
+            focus=[r.number for r in regions],
+            id=f"kart-anbefaling-{county.number}",
         )
     return MunicipalityMap(
         title=_("Anbefalt antall mot oppgitt kapasitet i %(county)s, %(round)s")
@@ -193,7 +222,7 @@ def preparatory_map(content: dict) -> MunicipalityMap:
         regions.append(
             Region(
                 row["number"],
-                str(recommended) if recommended is not None else _("ingen anbefaling"),
+                format_number(recommended) if recommended is not None else _("ingen anbefaling"),
                 bin_key(recommended, RECOMMENDED_BREAKS),
                 name=row["name"],
             )

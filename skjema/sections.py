@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal.register.models import Municipality, Occupation, ProgrammeArea
 
+from . import recommendations
 from .models import (
     Cooperation,
     CountySubmission,
@@ -352,6 +353,8 @@ def apply_section(submission: Submission, section: Section, data: Any) -> None:
             raise ValidationError(
                 _("Kommune %(n)s står flere ganger.") % {"n": ", ".join(repeated)}
             )
+        # Before any row is written: a refused number changes nothing (form, API, workbook).
+        recommendations.check_rows(data)
     # Drop the rows that are gone first: a new row may take the place of a dropped one with the
     # same unique key (a recommendation for the same municipality sent without its uid).
     wanted = {str(row.get("uid")) for row in data or [] if row.get("uid")}

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db import models
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiSerializerExtension
 from rest_framework import serializers
@@ -19,6 +20,7 @@ from wagtail.rich_text import expand_db_html
 from portal.register.models import Municipality, municipality_number_validator
 from portal.register.serializers import MunicipalityRefSerializer
 
+from . import recommendations
 from .models import (
     Cooperation,
     CountyShare,
@@ -378,6 +380,20 @@ class RecommendationSerializer(RowSerializer):
         model = Recommendation
         section = ("county", "recommendations")
         unique_by = "municipality"
+
+    def build_standard_field(self, field_name, model_field):
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if field_name == "number":
+            # The same bound and words as the form (skjema.recommendations).
+            kwargs.update(
+                min_value=0,
+                max_value=recommendations.MAX_RECOMMENDED,
+                error_messages={
+                    "min_value": recommendations.NEGATIVE_MESSAGE,
+                    "max_value": lazy(recommendations.too_large_message, str)(),
+                },
+            )
+        return field_class, kwargs
 
 
 class CountyCommentSerializer(SectionSerializer):

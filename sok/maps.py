@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
+from portal.formats import number as format_number
 from portal.register.geo import CATEGORICAL, LegendEntry, MunicipalityMap, Region, map_builder
 
 from .query import Hit, ProfileQuery, SearchResult
@@ -38,10 +39,10 @@ def search_map(
     for rank, hit in enumerate(hits, start=1):
         municipality = hit.payload["municipality"]
         if hit.matched_all_terms:
-            value = _("treff nr. %(rank)s") % {"rank": rank}
+            value = _("treff nr. %(rank)s") % {"rank": format_number(rank)}
         else:
             value = _("treff nr. %(rank)s, har ordene %(words)s") % {
-                "rank": rank,
+                "rank": format_number(rank),
                 "words": ", ".join(hit.matched_terms) or _("ingen"),
             }
         regions.append(

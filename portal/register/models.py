@@ -446,19 +446,43 @@ class StatisticValueQuerySet(models.QuerySet):
            the one value whose code is nearest in time is kept.
         So the same people are never counted twice. Two queries.
         """
-        rows = self.for_municipality(municipality).select_related("indicator", "municipality")
-        if indicators is not None:
-            rows = rows.filter(indicator__code__in=indicators)
-        grouped: dict[Indicator, dict[int, list[StatisticValue]]] = {}
-        for row in rows.order_by("indicator__position", "indicator__code", "year"):
-            grouped.setdefault(row.indicator, {}).setdefault(row.year, []).append(row)
-        series = []
-        for indicator, years in grouped.items():
-            values = []
-            for year, candidates in years.items():
-                values.extend(_preferred(year, candidates))
-            series.append(IndicatorSeries(indicator, values))
-        return series
+        return self.series_for_many([municipality], indicators=indicators)[municipality.pk]
+
+    def series_for_many(
+        self, municipalities, indicators=None
+    ) -> dict[int, list["IndicatorSeries"]]:
+        """``series_for`` for several of today's municipalities: {id: its series}. Two queries,
+        whatever the number of municipalities (a county's 43 cost the same as one)."""
+        from .lineage import codes_resolving_to_many
+
+        municipalities = list(municipalities)
+        codes = codes_resolving_to_many(municipalities)
+        owners: dict[int, list[int]] = {}
+        for pk, found in codes.items():
+            for code in found:
+                owners.setdefault(code, []).append(pk)
+        grouped: dict[int, dict[Indicator, dict[int, list[StatisticValue]]]] = {
+            m.pk: {} for m in municipalities
+        }
+        if owners:
+            rows = self.filter(municipality_id__in=owners).select_related(
+                "indicator", "municipality"
+            )
+            if indicators is not None:
+                rows = rows.filter(indicator__code__in=indicators)
+            for row in rows.order_by("indicator__position", "indicator__code", "year"):
+                for pk in owners[row.municipality_id]:
+                    grouped[pk].setdefault(row.indicator, {}).setdefault(row.year, []).append(row)
+        out = {}
+        for pk, by_indicator in grouped.items():
+            series = []
+            for indicator, years in by_indicator.items():
+                values = []
+                for year, candidates in years.items():
+                    values.extend(_preferred(year, candidates))
+                series.append(IndicatorSeries(indicator, values))
+            out[pk] = series
+        return out
 
 
 def _preferred(year: int, candidates: list["StatisticValue"]) -> list["StatisticValue"]:

@@ -346,3 +346,41 @@ def latest_settlement(series: dict[str, list[StatisticValue]], before_year: int)
         if any(v is not None for v in figures.values()):
             return {"year": year, **figures}
     return None
+
+
+@dataclass
+class YearFigures:
+    """One year's requested, decided and settled cells (``SETTLEMENT`` order; None: no row)."""
+
+    year: int
+    cells: list[TableCell | None]
+
+
+def recent_settlement(
+    municipalities, *, before_year: int, years: int = 3
+) -> dict[str, list[YearFigures]]:
+    """{municipality number: the requested, decided and settled figures of the last ``years``
+    years before ``before_year`` that have any of them, oldest first}. A year counts when one of
+    its figures is a number or withheld; a withheld figure stays withheld (``combine``). Old
+    codes are included as on the municipality page. Two queries for any number of
+    municipalities."""
+    municipalities = list(municipalities)
+    codes = [code for code, _label in SETTLEMENT]
+    series = StatisticValue.objects.series_for_many(municipalities, indicators=codes)
+    out: dict[str, list[YearFigures]] = {}
+    for municipality in municipalities:
+        by_year: dict[int, list[list[StatisticValue]]] = {}
+        for s in series.get(municipality.pk, []):
+            position = codes.index(s.indicator.code)
+            for value in s.values:
+                if value.year < before_year:
+                    by_year.setdefault(value.year, [[] for _ in codes])[position].append(value)
+        shown = []
+        for year in sorted(by_year, reverse=True):
+            cells = [combine(values) for values in by_year[year]]
+            if any(c and c.status in (Status.VALUE, Status.SUPPRESSED) for c in cells):
+                shown.append(YearFigures(year, cells))
+            if len(shown) == years:
+                break
+        out[municipality.number] = shown[::-1]
+    return out

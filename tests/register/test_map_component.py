@@ -213,7 +213,7 @@ class TestScales:
         assert [bin_key(v, [5, 10, 20]) for v in (0, 5, 19, 20, None)] == ["0", "1", "2", "3", None]
 
     def test_norwegian_numbers(self):
-        assert format_number(1234.5, 1) == "1\xa0234,5"
+        assert format_number(1234.5, 1) == "1\u202f234,5"
 
 
 @pytest.mark.django_db

@@ -14,11 +14,12 @@ from decimal import Decimal
 from functools import lru_cache
 
 from django.urls import reverse
-from django.utils import numberformat
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+
+from portal.formats import number as portal_number
 
 from .boundaries import BBox, Boundaries, load_boundaries, union_bbox
 from .topology import Point
@@ -112,17 +113,11 @@ class RenderedMap:
 
 
 def format_number(value, decimals: int = 0) -> str:
-    """Norwegian number text: decimal comma, no-break-space thousands ("1 234,5")."""
+    """Norwegian number text for maps, their tables and tooltips: ``portal.formats.number``
+    (decimal comma, a thin no-break space between thousands: «1 234,5»)."""
     if value is None:
         return ""
-    return numberformat.format(
-        Decimal(str(value)),
-        decimal_sep=",",
-        decimal_pos=decimals,
-        grouping=3,
-        thousand_sep="\xa0",
-        force_grouping=True,
-    )
+    return portal_number(Decimal(str(value)), decimals)
 
 
 def sequential_legend(
@@ -384,6 +379,8 @@ def render_map(spec: MunicipalityMap, *, standalone: bool = False) -> RenderedMa
                 "count": missing_data,
             }
         )
+    for entry in legend:
+        entry["count_text"] = format_number(entry["count"])
 
     # Extent.
     if spec.focus is None:
@@ -570,7 +567,7 @@ def _svg(
                 f'<rect x="16" y="{y - 13}" width="24" height="16" fill="{fill}" stroke="#4b5563"/>'
             )
             out.append(
-                f'<text x="48" y="{y}" font-size="14">{e(entry["label"])} ({entry["count"]})</text>'
+                f'<text x="48" y="{y}" font-size="14">{e(entry["label"])} ({e(entry["count_text"])})</text>'
             )
         if any(r.excluded for r in rows):
             y += 22

@@ -1,5 +1,6 @@
-/* Skjema pages, progressive enhancement: move focus to the error summary, add and remove rows
-   without a round trip (announced to screen readers), and a live sum of recommended numbers.
+/* Skjema pages, progressive enhancement: move focus to the error summary, and add and remove
+   rows without a round trip (announced to screen readers). The recommendation page's live sum
+   and warnings are in recommendations.js.
    Every task works without this file: the buttons and checkboxes it enhances post the form. */
 (function () {
   "use strict";
@@ -61,34 +62,6 @@
     });
   }
 
-  function enhanceSum(form) {
-    var output = form.querySelector("[data-sum-output]");
-    if (!output) return;
-    var total = output.querySelector("[data-sum-total]");
-    var saved = output.querySelector("[data-sum-saved]");
-    var speaker = form.querySelector("[data-sum-announcer]");
-    var share = output.getAttribute("data-share");
-    var inputs = form.querySelectorAll("input[data-sum]");
-    if (saved) saved.hidden = true;
-    function update(speak) {
-      var sum = 0;
-      inputs.forEach(function (input) {
-        var row = input.closest("tr");
-        var removed = row && row.querySelector('input[name$="-DELETE"]:checked');
-        var value = parseInt(input.value, 10);
-        if (!removed && !isNaN(value) && value > 0) sum += value;
-      });
-      total.textContent = String(sum);
-      if (speak && speaker) {
-        speaker.textContent = "Sum anbefalt: " + sum + (share ? " av fylkets andel på " + share : "") + ".";
-      }
-    }
-    inputs.forEach(function (input) {
-      input.addEventListener("change", function () { update(true); });
-    });
-    update(false);
-  }
-
   function init() {
     var summary = document.querySelector("[data-error-summary]");
     if (summary) summary.focus();
@@ -96,7 +69,6 @@
       form.querySelectorAll("[data-formset]").forEach(function (container) {
         enhanceFormset(container, form);
       });
-      enhanceSum(form);
     });
   }
 

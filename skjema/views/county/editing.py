@@ -27,6 +27,7 @@ from ...sections import (
     get_section,
     serialize_section,
 )
+from . import recommendation_page
 from .lookups import (
     _current_review,
     _editable,
@@ -274,6 +275,14 @@ def _edit_page(
         )
     if kind == Submission.Kind.COUNTY and section.key == "recommendations":
         context["county_sum"] = _county_sum(submission, {section.key: current})
+        context.update(
+            recommendation_page.page_context(
+                submission=submission,
+                rows=context["rows"],
+                saved_rows=current,
+                county_sum=context["county_sum"],
+            )
+        )
     return render(request, "skjema/county/section_edit.html", context, status=status)
 
 
@@ -355,6 +364,9 @@ def section_edit(request, year: int, number: str, section_key: str, kind: str):
         messages.success(
             request, _("Endringene i «%(title)s» er lagret.") % {"title": section.title}
         )
+    if submission.kind == Submission.Kind.COUNTY and section.key == "recommendations":
+        for text in recommendation_page.saved_warnings(submission):
+            messages.warning(request, text)
     return redirect(_url(submission) + f"#del-{section.key}")
 
 
