@@ -77,7 +77,8 @@ def _require_editable(submission: Submission, user, action: str) -> Submission:
     locked submission; raises NotAllowed or InvalidTransition, having changed nothing."""
     not_allowed, wrong_status = _ACTION_TEXTS[action]
     submission = locked(submission)
-    if not rules.can_edit_county_data(user, submission.county):
+    may = rules.can_answer_review_comments if action == "answer" else rules.can_edit_county_data
+    if not may(user, submission.county):
         raise NotAllowed(str(not_allowed))
     require_open_round(submission)
     if submission.status not in EDITABLE_STATES:
@@ -313,7 +314,7 @@ def _late_problem(submission):
     from .sections import Problem
 
     deadline = timezone.localtime(submission.effective_deadline()).strftime("%d.%m.%Y kl. %H.%M")
-    if submission.shows_correction_deadline:
+    if submission.correction_deadline_applies:
         message = _(
             "Fristen for retting var %(deadline)s. Skriv kort hvorfor innsendingen kommer "
             "etter fristen."

@@ -177,6 +177,14 @@ class Submission(models.Model):
     def shows_correction_deadline(self) -> bool:
         return self.status == Status.RETURNED and self.correction_deadline is not None
 
+    @property
+    def correction_deadline_applies(self) -> bool:
+        """The correction deadline is the one that counts now (it is later than the round's)."""
+        return (
+            self.shows_correction_deadline
+            and end_of_day(self.correction_deadline) >= self.round.deadline
+        )
+
 
 class MunicipalityProfile(Submission):
     """One per round and municipality: the six categories of information IMDi asks for."""
