@@ -37,14 +37,14 @@ class ReturnForm(forms.Form):
     )
     correction_deadline = forms.DateField(
         label=_("Frist for retting"),
+        required=False,
         input_formats=["%Y-%m-%d", "%d.%m.%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_(
             "Sender fylket inn det rettede skjemaet innen utgangen av denne dagen, regnes det "
-            "ikke som for sent. Forslaget er 14 dager fra i dag."
+            "ikke som for sent. Forslaget er 14 dager fra i dag; tomt gir også 14 dager."
         ),
         error_messages={
-            "required": _("Skriv fristen for retting."),
             "invalid": _("Skriv fristen for retting som en dato, for eksempel 21.12.2026."),
         },
     )
@@ -78,7 +78,7 @@ class ReturnForm(forms.Form):
             )
 
     def clean_correction_deadline(self):
-        day = self.cleaned_data["correction_deadline"]
+        day = self.cleaned_data["correction_deadline"] or default_correction_deadline()
         problem = correction_deadline_error(day)
         if problem:
             raise forms.ValidationError(problem)
