@@ -30,7 +30,7 @@ def notification_list(request):
             "page": page,
             "notifications": page.object_list,
             "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2),
-            "unread": Notification.objects.unread_for(request.user).count(),
+            "unread_count": Notification.objects.unread_for(request.user).count(),
         },
     )
 
