@@ -331,7 +331,7 @@ class _Demo:
             if (profile.section_state.get("capacity") or {}).get("carried_from")
         ]
         # Every state, spread over the counties. A resubmission comes after IMDi's return, so
-        # after the deadline, and the service marks it late like any other; keep those few.
+        # after the round's deadline but before IMDi's correction deadline: not late.
         plan = ["accepted", "submitted", "returned", "draft_edited", "accepted", "submitted"]
         late_done = returned = resubmitted = 0
         for index, profile in enumerate(carried):

@@ -416,6 +416,11 @@ def _notify_transition_in(submission, transition, kind, recipients, url) -> list
         "time_left": time_left_words(round_.deadline, now),
         "past_deadline": round_.is_past_deadline(now),
         "sections": _comments_by_section(submission, transition) if kind == Kind.RETURNED else [],
+        "correction_deadline": (
+            transition.correction_deadline.strftime("%d.%m.%Y")
+            if transition.correction_deadline
+            else ""
+        ),
     }
     return notify(
         recipients,

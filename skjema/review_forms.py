@@ -9,6 +9,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Round
+from .reviews import correction_deadline_error, default_correction_deadline
 from .sections import Section, sections_for
 
 _TEXTAREA = {"rows": 3}
@@ -34,11 +35,25 @@ class ReturnForm(forms.Form):
         widget=forms.Textarea(attrs=_TEXTAREA),
         help_text=_("Hva fylket må rette, samlet. Fylket ser teksten sammen med kommentarene."),
     )
+    correction_deadline = forms.DateField(
+        label=_("Frist for retting"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d.%m.%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_(
+            "Sender fylket inn det rettede skjemaet innen utgangen av denne dagen, regnes det "
+            "ikke som for sent. Forslaget er 14 dager fra i dag; tomt gir også 14 dager."
+        ),
+        error_messages={
+            "invalid": _("Skriv fristen for retting som en dato, for eksempel 21.12.2026."),
+        },
+    )
 
     def __init__(self, *args, kind: str, **kwargs):
         kwargs.setdefault("prefix", "retur")
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.fields["correction_deadline"].initial = default_correction_deadline()
         self.kind = kind
         self.section_keys = []
         for section in sections_for(kind):
@@ -61,6 +76,13 @@ class ReturnForm(forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs=_TEXTAREA),
             )
+
+    def clean_correction_deadline(self):
+        day = self.cleaned_data["correction_deadline"] or default_correction_deadline()
+        problem = correction_deadline_error(day)
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
 
     def section_groups(self) -> list[SectionFields]:
         return [

@@ -6,6 +6,7 @@ to a section reaches the API, its validation and its OpenAPI schema without furt
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -528,6 +529,26 @@ class CountyReviewCommentInputSerializer(ReviewCommentInputSerializer):
 
 class ReturnSerializer(RejectUnknownKeysMixin, serializers.Serializer):
     reason = StrictCharField(required=False, allow_blank=True)
+    correction_deadline = serializers.DateField(
+        required=False,
+        input_formats=["iso-8601"],
+        help_text=_(
+            "Frist for retting (ÅÅÅÅ-MM-DD), standard 14 dager fra i dag. Sendes det rettede "
+            "skjemaet inn innen utgangen av dagen, er det ikke for sent."
+        ),
+        error_messages={
+            "invalid": _("Skriv fristen for retting som en dato på formen ÅÅÅÅ-MM-DD."),
+            "datetime": _("Skriv fristen for retting som en dato på formen ÅÅÅÅ-MM-DD."),
+        },
+    )
+
+    def validate_correction_deadline(self, value):
+        from .reviews import correction_deadline_error
+
+        problem = correction_deadline_error(value)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
 
     def validate(self, attrs):
         if not (attrs.get("reason") or "").strip() and not attrs.get("comments"):
@@ -637,10 +658,31 @@ class CountySubmissionVersionSerializer(VersionSummarySerializer):
 class ReviewCommentSerializer(serializers.ModelSerializer):
     by = UserRefSerializer(read_only=True)
     version = serializers.IntegerField(source="version.number", read_only=True)
+    answered_by = UserRefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = ReviewComment
-        fields = ["section", "field", "text", "by", "at", "version"]
+        fields = [
+            "id",
+            "section",
+            "field",
+            "text",
+            "by",
+            "at",
+            "version",
+            "answer",
+            "answered_by",
+            "answered_at",
+        ]
+
+
+class AnswerSerializer(RejectUnknownKeysMixin, serializers.Serializer):
+    answer = StrictCharField(
+        allow_blank=True,
+        max_length=4000,
+        help_text=_("Fylkets svar på kommentaren; tomt fjerner svaret."),
+        error_messages={"max_length": _("Svaret kan være høyst 4000 tegn.")},
+    )
 
 
 class TransitionSerializer(serializers.ModelSerializer):
@@ -649,7 +691,16 @@ class TransitionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Transition
-        fields = ["action", "from_status", "to_status", "by", "at", "reason", "version"]
+        fields = [
+            "action",
+            "from_status",
+            "to_status",
+            "by",
+            "at",
+            "reason",
+            "version",
+            "correction_deadline",
+        ]
 
 
 class TransitionResultSerializer(serializers.Serializer):
@@ -670,6 +721,12 @@ class SubmissionSummarySerializer(serializers.Serializer):
     first_submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)
     last_submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)
     updated_at = serializers.DateTimeField(read_only=True)
+    correction_deadline = serializers.SerializerMethodField(
+        help_text=_("IMDis frist for retting mens innsendingen er returnert, ellers null.")
+    )
+
+    def get_correction_deadline(self, submission) -> datetime.date | None:
+        return submission.correction_deadline if submission.shows_correction_deadline else None
 
 
 class ProfileSummarySerializer(SubmissionSummarySerializer):

@@ -5,8 +5,6 @@ call these; none re-implements them. Signals are sent only after the transaction
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
-from functools import partial
 
 from django.db import transaction
 from django.db.models import Max
@@ -22,6 +20,7 @@ from .exceptions import EditConflict, InvalidTransition, NotAllowed, SubmissionI
 from .models import (
     CountySubmission,
     MunicipalityProfile,
+    ReviewComment,
     Round,
     SectionEdit,
     Status,
@@ -29,8 +28,9 @@ from .models import (
     Transition,
     Version,
 )
-from .models.submissions import AWAITING_REVIEW_STATES, EDITABLE_STATES
+from .models.submissions import EDITABLE_STATES
 from .reading.versions import previous_county_version, previous_version
+from .reviews import accept, bulk_accept, reopen, return_submission  # noqa: F401
 from .sections import (
     ValidationContext,
     apply_section,
@@ -40,37 +40,52 @@ from .sections import (
     serialize_section,
     validate_data,
 )
+from .service_support import (
+    BulkOutcome,
+    locked,
+    record,
+    refusal_messages,
+    require_open_round,
+    send_after_commit,
+)
+
+# What the county is doing, for the refusals of ``_require_editable``.
+_ACTION_TEXTS = {
+    "edit": (
+        gettext_lazy("Du kan bare endre skjemaer for ditt eget fylke."),
+        gettext_lazy("Skjemaet er %(status)s og kan ikke endres nå."),
+    ),
+    "confirm": (
+        gettext_lazy("Du kan bare endre skjemaer for ditt eget fylke."),
+        gettext_lazy("Skjemaet er %(status)s og kan ikke endres nå."),
+    ),
+    "submit": (
+        gettext_lazy("Du kan bare sende inn skjemaer for ditt eget fylke."),
+        gettext_lazy("Skjemaet er %(status)s og kan ikke sendes inn nå."),
+    ),
+    "answer": (
+        gettext_lazy("Bare fylkets egne saksbehandlere kan svare på IMDis kommentarer."),
+        gettext_lazy("Skjemaet er %(status)s; kommentarene kan ikke besvares nå."),
+    ),
+}
 
 
-def _locked(submission: Submission):
-    """Re-read the submission under a row lock, as its specific type."""
-    model = MunicipalityProfile if submission.kind == Submission.Kind.PROFILE else CountySubmission
-    # Lock the submission's own rows (child and parent table), not the joined round and county:
-    # on PostgreSQL those would otherwise be locked too and serialise every save in a round.
-    return (
-        model.objects.select_for_update(of=("self", "submission_ptr"))
-        .select_related("round", "county")
-        .get(pk=submission.pk)
-    )
-
-
-def _require_open_round(submission) -> None:
-    """The county works only while the round is open; after the deadline it is still open
-    (late submissions are marked, not blocked) until IMDi closes it."""
-    if submission.round.status != Round.Status.OPEN:
+def _require_editable(submission: Submission, user, action: str) -> Submission:
+    """Lock the submission and check that ``user`` may change it now: the county's own
+    officer, an open round, and a status the county may change (draft or returned).
+    ``action`` (edit, confirm, submit, answer) chooses the words of the refusal. Returns the
+    locked submission; raises NotAllowed or InvalidTransition, having changed nothing."""
+    not_allowed, wrong_status = _ACTION_TEXTS[action]
+    submission = locked(submission)
+    may = rules.can_answer_review_comments if action == "answer" else rules.can_edit_county_data
+    if not may(user, submission.county):
+        raise NotAllowed(str(not_allowed))
+    require_open_round(submission)
+    if submission.status not in EDITABLE_STATES:
         raise InvalidTransition(
-            _("Runden for %(year)s er %(status)s; skjemaene kan ikke endres eller sendes inn.")
-            % {
-                "year": submission.round.year,
-                "status": submission.round.get_status_display().lower(),
-            }
+            str(wrong_status) % {"status": submission.get_status_display().lower()}
         )
-
-
-def _send_after_commit(signal, submission, transition):
-    transaction.on_commit(
-        partial(signal.send, sender=type(submission), submission=submission, transition=transition)
-    )
+    return submission
 
 
 def latest_edit(submission: Submission, section_key: str) -> SectionEdit | None:
@@ -103,15 +118,7 @@ def save_section(
     ``base_edit_id`` is the latest edit the user saw. If someone saved the section since, nothing
     is written and EditConflict says who changed what; the caller keeps the user's input and may
     save again with ``force=True`` (an explicit choice after seeing the other change)."""
-    submission = _locked(submission)
-    if not rules.can_edit_county_data(user, submission.county):
-        raise NotAllowed(_("Du kan bare endre skjemaer for ditt eget fylke."))
-    _require_open_round(submission)
-    if submission.status not in EDITABLE_STATES:
-        raise InvalidTransition(
-            _("Skjemaet er %(status)s og kan ikke endres nå.")
-            % {"status": submission.get_status_display().lower()}
-        )
+    submission = _require_editable(submission, user, "edit")
     section = get_section(submission.kind, section_key)
     current = latest_edit(submission, section_key)
     if not force and current is not None and current.pk != base_edit_id:
@@ -142,12 +149,7 @@ def save_section(
 @transaction.atomic
 def confirm_section(submission: Submission, section_key: str, user) -> None:
     """The county confirms that a section carried forward from last round is still right."""
-    submission = _locked(submission)
-    if not rules.can_edit_county_data(user, submission.county):
-        raise NotAllowed(_("Du kan bare endre skjemaer for ditt eget fylke."))
-    _require_open_round(submission)
-    if submission.status not in EDITABLE_STATES:
-        raise InvalidTransition(_("Skjemaet kan ikke endres nå."))
+    submission = _require_editable(submission, user, "confirm")
     get_section(submission.kind, section_key)
     state = dict(submission.section_state)
     section_state = dict(state.get(section_key) or {})
@@ -176,15 +178,7 @@ def confirm_unchanged(submission: Submission, user, *, sections=None) -> list[st
     """Confirm every carried-forward section the county has not changed (or only those of
     ``sections`` among them), in one go. Returns the keys confirmed (none when there was
     nothing to confirm)."""
-    submission = _locked(submission)
-    if not rules.can_edit_county_data(user, submission.county):
-        raise NotAllowed(_("Du kan bare endre skjemaer for ditt eget fylke."))
-    _require_open_round(submission)
-    if submission.status not in EDITABLE_STATES:
-        raise InvalidTransition(
-            _("Skjemaet er %(status)s og kan ikke endres nå.")
-            % {"status": submission.get_status_display().lower()}
-        )
+    submission = _require_editable(submission, user, "confirm")
     keys = unconfirmed_sections(submission)
     if sections is not None:
         keys = [key for key in keys if key in set(sections)]
@@ -198,6 +192,43 @@ def confirm_unchanged(submission: Submission, user, *, sections=None) -> list[st
     submission.updated_by = user
     submission.save(update_fields=["section_state", "updated_by", "updated_at"])
     return keys
+
+
+# The longest answer to one of IMDi's comments.
+ANSWER_MAX_LENGTH = 4000
+
+
+@transaction.atomic
+def answer_comment(comment: ReviewComment, user, text: str) -> ReviewComment:
+    """The county's answer to one of IMDi's comments on the current return: one per comment,
+    changed (or emptied) as often as the county likes until it resubmits. Records who and
+    when, and counts as a change of the submission («Sist endret av»)."""
+    submission = _require_editable(comment.submission, user, "answer")
+    comment = ReviewComment.objects.select_for_update().get(pk=comment.pk)
+    current = (
+        submission.transitions.filter(action=Transition.Action.RETURN)
+        .order_by("-at", "-id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    if submission.status != Status.RETURNED or comment.transition_id != current:
+        raise InvalidTransition(
+            _("Kommentaren hører til en tidligere gjennomgang og kan ikke besvares nå.")
+        )
+    text = (text or "").strip()
+    if len(text) > ANSWER_MAX_LENGTH:
+        raise InvalidTransition(
+            _("Svaret kan være høyst %(max)s tegn; det har %(n)s.")
+            % {"max": ANSWER_MAX_LENGTH, "n": len(text)}
+        )
+    now = timezone.now()
+    comment.answer = text
+    comment.answered_by = user if text else None
+    comment.answered_at = now if text else None
+    comment.save(update_fields=["answer", "answered_by", "answered_at"])
+    submission.updated_by = user
+    submission.save(update_fields=["updated_by", "updated_at"])
+    return comment
 
 
 # ---------------------------------------------------------------------------------------------
@@ -279,53 +310,37 @@ def _missing_recommendations(submission, data) -> list:
 # transitions
 
 
-def _record(submission, action, from_status, user, reason="", version=None, at=None):
-    return Transition.objects.create(
-        submission=submission,
-        action=action,
-        from_status=from_status,
-        to_status=submission.status,
-        by=user,
-        at=at or timezone.now(),
-        reason=reason,
-        version=version,
-    )
+def _late_problem(submission):
+    from .sections import Problem
+
+    deadline = timezone.localtime(submission.effective_deadline()).strftime("%d.%m.%Y kl. %H.%M")
+    if submission.correction_deadline_applies:
+        message = _(
+            "Fristen for retting var %(deadline)s. Skriv kort hvorfor innsendingen kommer "
+            "etter fristen."
+        )
+    else:
+        message = _(
+            "Fristen var %(deadline)s. Skriv kort hvorfor innsendingen kommer etter fristen."
+        )
+    return Problem("submit", "late_reason", message % {"deadline": deadline})
 
 
 @transaction.atomic
 def submit(submission: Submission, user, *, late_reason: str = "", now=None) -> Version:
     """Send the working copy to IMDi: validate everything, freeze a version, record who/when.
 
-    After the deadline submitting still works, but is marked late and needs a reason."""
+    After the deadline submitting still works, but is marked late and needs a reason. A
+    returned submission corrected before IMDi's correction deadline is not late
+    (``Submission.effective_deadline``)."""
     now = now or timezone.now()
-    submission = _locked(submission)
-    if not rules.can_edit_county_data(user, submission.county):
-        raise NotAllowed(_("Du kan bare sende inn skjemaer for ditt eget fylke."))
-    _require_open_round(submission)
-    if submission.status not in EDITABLE_STATES:
-        raise InvalidTransition(
-            _("Skjemaet er %(status)s og kan ikke sendes inn nå.")
-            % {"status": submission.get_status_display().lower()}
-        )
+    submission = _require_editable(submission, user, "submit")
     data = serialize(submission)
     problems = validate_submission(submission, data)
-    late = submission.round.is_past_deadline(now)
+    late = submission.is_past_deadline(now)
     late_reason = (late_reason or "").strip()
     if late and not late_reason:
-        from .sections import Problem
-
-        problems.append(
-            Problem(
-                "submit",
-                "late_reason",
-                _("Fristen var %(deadline)s. Skriv kort hvorfor innsendingen kommer etter fristen.")
-                % {
-                    "deadline": timezone.localtime(submission.round.deadline).strftime(
-                        "%d.%m.%Y kl. %H.%M"
-                    )
-                },
-            )
-        )
+        problems.append(_late_problem(submission))
     if problems:
         raise SubmissionInvalid(problems=problems)
     number = (submission.versions.aggregate(n=Max("number"))["n"] or 0) + 1
@@ -346,28 +361,11 @@ def submit(submission: Submission, user, *, late_reason: str = "", now=None) -> 
     submission.late_reason = version.late_reason
     submission.updated_by = user
     submission.save()
-    transition = _record(
+    transition = record(
         submission, Transition.Action.SUBMIT, from_status, user, late_reason, version, now
     )
-    _send_after_commit(signals.submission_submitted, submission, transition)
+    send_after_commit(signals.submission_submitted, submission, transition)
     return version
-
-
-@dataclass
-class BulkOutcome:
-    """What a bulk action did to one submission: done, or refused and why."""
-
-    submission: Submission
-    done: bool
-    messages: list[str] = field(default_factory=list)
-    version: Version | None = None
-    confirmed: list[str] = field(default_factory=list)
-
-
-def _refusal_messages(exc) -> list[str]:
-    if isinstance(exc, SubmissionInvalid):
-        return [p.message for p in exc.problems] or [exc.message]
-    return [exc.message]
 
 
 def bulk_confirm(submissions, user) -> list[BulkOutcome]:
@@ -378,7 +376,7 @@ def bulk_confirm(submissions, user) -> list[BulkOutcome]:
         try:
             keys = confirm_unchanged(submission, user)
         except (InvalidTransition, NotAllowed) as refused:
-            outcomes.append(BulkOutcome(submission, False, _refusal_messages(refused)))
+            outcomes.append(BulkOutcome(submission, False, refusal_messages(refused)))
         else:
             outcomes.append(BulkOutcome(submission, True, confirmed=keys))
     return outcomes
@@ -393,104 +391,10 @@ def bulk_submit(submissions, user, *, late_reason: str = "", now=None) -> list[B
         try:
             version = submit(submission, user, late_reason=late_reason, now=now)
         except (SubmissionInvalid, InvalidTransition, NotAllowed) as refused:
-            outcomes.append(BulkOutcome(submission, False, _refusal_messages(refused)))
+            outcomes.append(BulkOutcome(submission, False, refusal_messages(refused)))
         else:
             outcomes.append(BulkOutcome(submission, True, version=version))
     return outcomes
-
-
-_REVIEW_VERBS = {
-    Transition.Action.RETURN: gettext_lazy("returneres"),
-    Transition.Action.ACCEPT: gettext_lazy("godkjennes"),
-    Transition.Action.REOPEN: gettext_lazy("gjenåpnes"),
-}
-
-
-def _review(submission, user, allowed_from, action, to_status, reason, require_reason):
-    submission = _locked(submission)
-    if not rules.can_review(user):
-        raise NotAllowed(_("Bare IMDi kan returnere, godkjenne og gjenåpne innsendinger."))
-    if submission.status not in allowed_from:
-        raise InvalidTransition(
-            _("Innsendingen er %(status)s og kan ikke %(verb)s nå.")
-            % {"status": submission.get_status_display().lower(), "verb": _REVIEW_VERBS[action]}
-        )
-    reason = (reason or "").strip()
-    if require_reason and not reason:
-        raise InvalidTransition(_("Skriv en begrunnelse."))
-    from_status = submission.status
-    submission.status = to_status
-    submission.updated_by = user
-    submission.save(update_fields=["status", "updated_by", "updated_at"])
-    version = submission.latest_version()
-    return submission, _record(submission, action, from_status, user, reason, version)
-
-
-@transaction.atomic
-def return_submission(submission: Submission, user, *, reason: str, comments=()) -> Transition:
-    """IMDi returns a submission for correction, with a reason and comments per section/field.
-
-    ``comments`` is an iterable of (section_key, field_name_or_blank, text)."""
-    from .models import ReviewComment
-
-    comments = [(s, f or "", (t or "").strip()) for s, f, t in comments if (t or "").strip()]
-    if not (reason or "").strip() and not comments:
-        raise InvalidTransition(_("Skriv hva fylket må rette: en begrunnelse eller kommentarer."))
-    submission, transition = _review(
-        submission,
-        user,
-        AWAITING_REVIEW_STATES,
-        Transition.Action.RETURN,
-        Status.RETURNED,
-        reason,
-        require_reason=False,
-    )
-    keys = {section.key for section in sections_for(submission.kind)}
-    for section_key, field_name, text in comments:
-        if section_key not in keys:
-            raise InvalidTransition(_("Ukjent del «%(key)s».") % {"key": section_key})
-        ReviewComment.objects.create(
-            submission=submission,
-            version=transition.version,
-            transition=transition,
-            section=section_key,
-            field=field_name,
-            text=text,
-            by=user,
-        )
-    _send_after_commit(signals.submission_returned, submission, transition)
-    return transition
-
-
-@transaction.atomic
-def accept(submission: Submission, user, *, reason: str = "") -> Transition:
-    submission, transition = _review(
-        submission,
-        user,
-        AWAITING_REVIEW_STATES,
-        Transition.Action.ACCEPT,
-        Status.ACCEPTED,
-        reason,
-        require_reason=False,
-    )
-    _send_after_commit(signals.submission_accepted, submission, transition)
-    return transition
-
-
-@transaction.atomic
-def reopen(submission: Submission, user, *, reason: str) -> Transition:
-    """IMDi reopens an accepted submission; the county can correct and resubmit it."""
-    submission, transition = _review(
-        submission,
-        user,
-        {Status.ACCEPTED},
-        Transition.Action.REOPEN,
-        Status.RETURNED,
-        reason,
-        require_reason=True,
-    )
-    _send_after_commit(signals.submission_reopened, submission, transition)
-    return transition
 
 
 # ---------------------------------------------------------------------------------------------
@@ -516,7 +420,7 @@ def _carry(submission, source: Version | None, user, carried_sections, now) -> N
     submission.section_state = state
     submission.updated_by = user
     submission.save(update_fields=["section_state", "updated_by", "updated_at"])
-    _record(
+    record(
         submission,
         Transition.Action.CARRY_FORWARD,
         "",

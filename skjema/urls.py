@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import meetings, notifications, review, spreadsheets
+from .views import meetings, notifications, review, review_queue, spreadsheets
 from .views.county import bulk, dashboard, editing, receipts
 from .views.county import overview as submission_overview
 
@@ -26,6 +26,12 @@ def _submission_urls(segment: str, kind: str, prefix: str):
             submission_overview.confirm,
             {"kind": kind},
             name=f"{prefix}-confirm",
+        ),
+        path(
+            f"{base}svar/<int:comment_id>/",
+            submission_overview.answer,
+            {"kind": kind},
+            name=f"{prefix}-answer",
         ),
         path(
             f"{base}<slug:section_key>/",
@@ -57,7 +63,14 @@ REVIEW = [
     path(
         "<int:year>/oversikt/fylke/<str:county_number>/", review.round_county, name="round-county"
     ),
+    path("<int:year>/gjennomgang/", review_queue.queue, name="review-queue"),
+    path("<int:year>/gjennomgang/godkjenn/", review_queue.bulk_accept, name="review-bulk-accept"),
     path("<int:year>/gjennomgang/<int:submission_id>/", review.review, name="review"),
+    path(
+        "<int:year>/gjennomgang/<int:submission_id>/neste/",
+        review_queue.next_for_review,
+        name="review-next",
+    ),
     path(
         "<int:year>/gjennomgang/<int:submission_id>/returner/",
         review.return_view,
@@ -116,6 +129,7 @@ SPREADSHEETS = [
 
 NOTIFICATIONS = [
     path("varsler/", notifications.notification_list, name="notifications"),
+    path("varsler/lest/", notifications.mark_read, name="notifications-read"),
 ]
 
 

@@ -87,6 +87,17 @@ def can_review(user) -> bool:
     return is_imdi(user)
 
 
+def can_work_review_queue(user) -> bool:
+    """IMDi's review queue across counties, «Neste til gjennomgang» and bulk accept: the
+    reviewers' work list, so not for KS (who reads) nor the counties."""
+    return can_review(user)
+
+
+def can_answer_review_comments(user, county: County) -> bool:
+    """Answer IMDi's comments on a returned submission: the county's own officers."""
+    return can_edit_county_data(user, county)
+
+
 def can_follow_rounds(user) -> bool:
     """Read a round's overview and the review pages: IMDi and administrators, KS read-only."""
     return is_imdi(user) or is_ks(user)

@@ -19,6 +19,9 @@ class NotificationQuerySet(models.QuerySet):
             return self.none()
         return self.filter(recipient=user).exclude(status=Notification.Status.SKIPPED)
 
+    def unread_for(self, user):
+        return self.for_recipient(user).filter(read_at__isnull=True)
+
 
 class Notification(models.Model):
     class Kind(models.TextChoices):
@@ -86,6 +89,7 @@ class Notification(models.Model):
     last_attempt_at = models.DateTimeField(_("sist forsøkt"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sendt"), null=True, blank=True)
     error = models.TextField(_("feil"), blank=True)
+    read_at = models.DateTimeField(_("lest"), null=True, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -99,6 +103,11 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "-created_at"]),
             models.Index(fields=["status", "created_at"]),
+            models.Index(
+                fields=["recipient"],
+                condition=models.Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
         ]
         verbose_name = _("varsel")
         verbose_name_plural = _("varsler")

@@ -2,16 +2,24 @@
 submission. Both share one workflow (``Submission``, multi-table inheritance), so versions,
 transitions and comments attach to one table."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.accounts import rules
 from portal.register.models import County, Municipality
 
 from .rounds import Round
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The last moment of ``day`` in the portal's time zone (Europe/Oslo)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(23, 59, 59)))
 
 
 class Status(models.TextChoices):
@@ -92,6 +100,15 @@ class Submission(models.Model):
     last_submitted_at = models.DateTimeField(_("sist sendt inn"), null=True, blank=True)
     is_late = models.BooleanField(_("sendt inn etter fristen"), default=False)
     late_reason = models.TextField(_("begrunnelse for sen innsending"), blank=True)
+    correction_deadline = models.DateField(
+        _("frist for retting"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Satt av IMDi ved retur. Sendes det rettede skjemaet inn innen utgangen av denne "
+            "dagen, er det ikke for sent."
+        ),
+    )
     # Per section: {"carried_from": 2026 | None, "confirmed": bool, "edited": bool}
     section_state = models.JSONField(_("status per del"), default=dict, blank=True)
 
@@ -142,6 +159,31 @@ class Submission(models.Model):
 
     def latest_version(self):
         return self.versions.order_by("-number").first()
+
+    def effective_deadline(self):
+        """When a submission in its current state is late: the round's deadline, or for a
+        returned one the end of IMDi's correction deadline when that is later (a correction
+        deadline gives the county time, never takes it away)."""
+        deadline = self.round.deadline
+        if self.status == Status.RETURNED and self.correction_deadline is not None:
+            end = end_of_day(self.correction_deadline)
+            deadline = max(deadline, end)
+        return deadline
+
+    def is_past_deadline(self, now=None) -> bool:
+        return (now or timezone.now()) > self.effective_deadline()
+
+    @property
+    def shows_correction_deadline(self) -> bool:
+        return self.status == Status.RETURNED and self.correction_deadline is not None
+
+    @property
+    def correction_deadline_applies(self) -> bool:
+        """The correction deadline is the one that counts now (it is later than the round's)."""
+        return (
+            self.shows_correction_deadline
+            and end_of_day(self.correction_deadline) >= self.round.deadline
+        )
 
 
 class MunicipalityProfile(Submission):

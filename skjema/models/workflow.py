@@ -53,6 +53,7 @@ class Transition(models.Model):
     version = models.ForeignKey(
         Version, on_delete=models.PROTECT, null=True, blank=True, related_name="transitions"
     )
+    correction_deadline = models.DateField(_("frist for retting"), null=True, blank=True)
 
     class Meta:
         ordering = ["submission", "at", "id"]
@@ -78,6 +79,17 @@ class ReviewComment(models.Model):
     text = models.TextField(_("kommentar"))
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("tidspunkt"), auto_now_add=True)
+    # The county's one answer, editable until it resubmits (``services.answer_comment``).
+    answer = models.TextField(_("svar fra fylket"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("besvart av"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField(_("besvart"), null=True, blank=True)
 
     class Meta:
         ordering = ["at", "id"]

@@ -41,6 +41,7 @@ from .present import (
     recommended_total,
     stated_capacities,
 )
+from .review_queue import next_for_review, open_comment_count, review_queue
 from .versions import (
     earlier_codes,
     latest_by_submission,
@@ -51,6 +52,9 @@ from .versions import (
 )
 
 __all__ = [
+    "next_for_review",
+    "open_comment_count",
+    "review_queue",
     "COUNTY_SECTIONS",
     "PROFILE_SECTIONS",
     "CodeNames",

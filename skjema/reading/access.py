@@ -90,7 +90,9 @@ def current_return(*, submission: Submission, label: bool = True):
     )
     if transition is None:
         return None, []
-    comments = list(ReviewComment.objects.filter(transition=transition).select_related("by"))
+    comments = list(
+        ReviewComment.objects.filter(transition=transition).select_related("by", "answered_by")
+    )
     if label:
         keys = {section.key: section for section in sections_for(submission.kind)}
         for comment in comments:

@@ -1,10 +1,17 @@
 """«Varsler til meg»: the notifications the portal has sent (or is trying to send) to the
-signed-in user, newest first. Only one's own (``Notification.objects.for_recipient``)."""
+signed-in user, newest first, the unread marked; each or all can be marked read. Only one's
+own (``Notification.objects.for_recipient``): someone else's notification is 404."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 
 from ..models import Notification
 
@@ -23,5 +30,34 @@ def notification_list(request):
             "page": page,
             "notifications": page.object_list,
             "page_numbers": page.paginator.get_elided_page_range(page.number, on_each_side=2),
+            "unread_count": Notification.objects.unread_for(request.user).count(),
         },
     )
+
+
+@require_POST
+@login_required
+def mark_read(request):
+    """``varsel``: one notification's id; ``alle``: every unread one. Back to the list (the
+    page the user was on)."""
+    unread = Notification.objects.unread_for(request.user)
+    page = request.POST.get("side", "")
+    back = reverse("skjema:notifications") + (f"?side={page}" if page.isdigit() else "")
+    if request.POST.get("alle"):
+        count = unread.update(read_at=timezone.now())
+        messages.success(
+            request,
+            ngettext("%(n)s varsel er merket som lest.", "%(n)s varsler er merket som lest.", count)
+            % {"n": count},
+        )
+        return redirect(back)
+    value = request.POST.get("varsel", "")
+    if not value.isdigit() or len(value) > 18:
+        messages.error(request, _("Velg et varsel å merke som lest."))
+        return redirect(back)
+    mine = Notification.objects.for_recipient(request.user).filter(pk=int(value))
+    if not mine.exists():
+        raise Http404(_("Finner ikke varselet."))
+    mine.filter(read_at__isnull=True).update(read_at=timezone.now())
+    messages.success(request, _("Varselet er merket som lest."))
+    return redirect(back + f"#varsel-{value}")

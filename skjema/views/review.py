@@ -21,6 +21,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import extensions
@@ -156,7 +158,11 @@ def _review_context(request, submission: Submission, forms: dict | None = None) 
     kind = submission.kind
     versions = list(submission.versions.select_related("created_by").order_by("number"))
     transitions = list(submission.transitions.select_related("by", "version").order_by("at", "id"))
-    comments = list(submission.review_comments.select_related("by", "version").order_by("at", "id"))
+    comments = list(
+        submission.review_comments.select_related("by", "version", "answered_by").order_by(
+            "at", "id"
+        )
+    )
     names = CodeNames()
     latest = versions[-1] if versions else None
     for previous, version in zip([None, *versions], versions, strict=False):
@@ -183,6 +189,12 @@ def _review_context(request, submission: Submission, forms: dict | None = None) 
         reading.attach_comments(sections=content, comments=last_return.comment_list)
 
     can_review = rules.can_review(request.user)
+    next_url = ""
+    if rules.can_work_review_queue(request.user):
+        next_url = reverse("skjema:review-next", args=[submission.round.year, submission.pk])
+        county = request.GET.get("fylke", "")
+        if county.isdigit() and len(county) == 2:
+            next_url += "?" + urlencode({"fylke": county})
     forms = forms or {}
     context = {
         "submission": submission,
@@ -207,6 +219,7 @@ def _review_context(request, submission: Submission, forms: dict | None = None) 
             else ("", "")
         ),
         "can_review": can_review,
+        "next_url": next_url,
         "awaits_review": submission.status in AWAITING_REVIEW_STATES,
         "is_accepted": submission.status == Status.ACCEPTED,
     }
@@ -240,7 +253,11 @@ _ACTIONS = {
     "return": (
         lambda request, submission: ReturnForm(request.POST, kind=submission.kind),
         lambda submission, user, data: services.return_submission(
-            submission, user, reason=data["reason"], comments=data["comments"]
+            submission,
+            user,
+            reason=data["reason"],
+            comments=data["comments"],
+            correction_deadline=data["correction_deadline"],
         ),
         "Innsendingen er returnert til fylket for retting.",
     ),

@@ -561,7 +561,7 @@ class TestNotificationPage:
         seed(people["fylke_a"], 3, "A")
         seed(people["fylke_b"], 2, "B")
         client.force_login(people["fylke_a"])
-        with django_assert_max_num_queries(5):
+        with django_assert_max_num_queries(6):
             response = client.get(self.url)
         assert response.status_code == 200
         html = response.content.decode()
@@ -593,7 +593,7 @@ class TestNotificationPage:
     def test_paginated_with_bounded_queries(self, client, people, django_assert_max_num_queries):
         seed(people["imdi"], 60, "I")
         client.force_login(people["imdi"])
-        with django_assert_max_num_queries(5):
+        with django_assert_max_num_queries(6):
             response = client.get(self.url, {"side": 3})
         html = response.content.decode()
         assert "I varsel 50" in html and "I varsel 49" not in html

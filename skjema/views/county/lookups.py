@@ -84,6 +84,7 @@ def _url(submission, name: str = "", *args) -> str:
         "section": f"skjema:{prefix}-section",
         "submit": f"skjema:{prefix}-submit",
         "confirm": f"skjema:{prefix}-confirm",
+        "answer": f"skjema:{prefix}-answer",
     }[name]
     return reverse(url_name, args=[submission.round.year, number, *args])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,9 +14,7 @@ from portal.accounts import rules
 from ... import forms as section_forms
 from ... import reading, services, worklist
 from ...exceptions import InvalidTransition, NotAllowed, SubmissionInvalid
-from ...models import (
-    Submission,
-)
+from ...models import ReviewComment, Status, Submission
 from ...receipts import format_time
 from ...sections import (
     Section,
@@ -108,7 +106,9 @@ def _county_sum(submission, data) -> dict | None:
     }
 
 
-def _overview(request, submission, *, problems=None, submit_form=None, status=200):
+def _overview(
+    request, submission, *, problems=None, submit_form=None, status=200, answer_error=None
+):
     user = request.user
     working_copy = reading.reads_working_copy(user=user, submission=submission)
     version = None
@@ -125,6 +125,15 @@ def _overview(request, submission, *, problems=None, submit_form=None, status=20
         and rules.can_edit_county_data(user, submission.county)
     )
     transition, comments = _current_review(submission) if working_copy else (None, [])
+    can_answer = (
+        working_copy
+        and submission.is_editable
+        and rules.can_answer_review_comments(user, submission.county)
+    )
+    for comment in comments:
+        comment.answer_url = _url(submission, "answer", comment.pk) if can_answer else ""
+        if answer_error and answer_error[0] == comment.pk:
+            comment.answer_draft, comment.answer_error = answer_error[1], answer_error[2]
     read_sections = reading.present_sections(kind=submission.kind, data=data)
     problem_links = _problem_links(submission, problems or [], data)
     states = {state.key: state for state in section_states(submission)}
@@ -160,13 +169,15 @@ def _overview(request, submission, *, problems=None, submit_form=None, status=20
         "working_copy": working_copy,
         "version": version,
         "can_edit": can_edit,
+        "can_answer": can_answer,
         "blocks": blocks,
         "review": transition,
         "problem_links": problem_links,
         "submit_form": submit_form or section_forms.SubmitForm(),
         "submit_url": _url(submission, "submit"),
-        "is_past_deadline": submission.round.is_past_deadline(),
-        "deadline": format_time(submission.round.deadline),
+        "is_past_deadline": submission.is_past_deadline(),
+        "deadline": format_time(submission.effective_deadline()),
+        "deadline_at": submission.effective_deadline(),
         "versions": versions,
         "county_sum": _county_sum(submission, data),
         "unconfirmed": [s for s in states.values() if s.can_confirm],
@@ -219,3 +230,31 @@ def confirm(request, year: int, number: str, section_key: str, kind: str):
     else:
         messages.success(request, _("«%(title)s» er bekreftet uendret.") % {"title": section.title})
     return redirect(_url(submission) + f"#del-{section.key}")
+
+
+@login_required
+@require_POST
+def answer(request, year: int, number: str, comment_id: int, kind: str):
+    """The county's answer to one of IMDi's comments (``services.answer_comment``)."""
+    submission = _editable(request.user, kind, year, number)
+    comment = get_object_or_404(ReviewComment, pk=comment_id, submission=submission)
+    text = request.POST.get("svar", "")
+    try:
+        services.answer_comment(comment, request.user, text)
+    except InvalidTransition as refused:
+        too_long = len(text.strip()) > services.ANSWER_MAX_LENGTH
+        if too_long and submission.status == Status.RETURNED:
+            # Bad input (too long): the page again with the text kept and the message by it.
+            submission = _editable(request.user, kind, year, number, prefetch=True)
+            return _overview(
+                request, submission, status=400, answer_error=(comment.pk, text, refused.message)
+            )
+        messages.error(request, refused.message)
+    except NotAllowed as refused:
+        messages.error(request, refused.message)
+    else:
+        if text.strip():
+            messages.success(request, _("Svaret ditt er lagret. IMDi ser det ved kommentaren."))
+        else:
+            messages.success(request, _("Svaret er fjernet."))
+    return redirect(_url(submission) + f"#kommentar-{comment.pk}")
