@@ -92,16 +92,31 @@ class SearchForm(forms.Form):
         ),
     )
 
+    # Per form class: (registry version, the fields built for it).
+    _built: dict = {}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields = copy.deepcopy(self.search_fields())
+        # The fields only clean parameters (the page renders its own controls), and cleaning
+        # keeps no state in a field: every form shares them, as built for the registry.
+        self.fields = dict(self.search_fields())
 
     @classmethod
     def search_fields(cls) -> dict[str, forms.Field]:
         """Every parameter: the declared fields with one per registered facet and one minimum
-        per registered number, in order: text, round, filters, thresholds, sort, page. Read
-        from the registry when asked, so dimensions that apps register later are included."""
-        declared = cls.base_fields
+        per registered number, in order: text, round, filters, thresholds, sort, page. Built
+        from the registry again whenever it has changed, so dimensions that apps register
+        later are included."""
+        cached = cls._built.get(cls)
+        if cached is not None and cached[0] == dimensions.registry.version:
+            return cached[1]
+        fields = cls._build_fields()
+        cls._built[cls] = (dimensions.registry.version, fields)
+        return fields
+
+    @classmethod
+    def _build_fields(cls) -> dict[str, forms.Field]:
+        declared = copy.deepcopy(cls.declared_fields)
         fields = {name: declared[name] for name in ("q", "round")}
         for key, facet in dimensions.facets().items():
             fields[key] = facet.field()
@@ -211,3 +226,8 @@ class SearchForm(forms.Form):
             ("non_field_errors" if name == "__all__" else name): [str(e) for e in errors]
             for name, errors in self.errors.items()
         }
+
+
+# Every form gets its fields from ``search_fields``: Django's deep copy of the declared fields
+# for each new form would be thrown away at once.
+SearchForm.base_fields = {}
