@@ -14,9 +14,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.register.models import Municipality
+from portal.register.selectors import neighbour_numbers
 
 from . import dimensions
 from .analysis import MAX_QUERY_LENGTH, fold
+from .dimensions import _municipality_code
 from .facets import register_names
 from .fields import (
     ChoiceListField,
@@ -66,6 +68,16 @@ class SearchForm(forms.Form):
             ("invalid", "min_value", "max_value"),
             _("Runden må være et årstall, for eksempel 2027."),
         ),
+    )
+    near = TextField(
+        label=_("I nærheten av"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "En kommune (navn eller nummer): treff i kommunen og i nabokommunene (felles "
+            "grense, eller under 2 km over vann)."
+        ),
+        error_messages={"max_length": _("Oppgi én kommune, med navn eller nummer.")},
     )
     sort = forms.ChoiceField(
         label=_("Sorter etter"),
@@ -120,6 +132,7 @@ class SearchForm(forms.Form):
         fields = {name: declared[name] for name in ("q", "round")}
         for key, facet in dimensions.facets().items():
             fields[key] = facet.field()
+        fields["near"] = declared["near"]
         for number in dimensions.numbers().values():
             fields[number.parameter] = number.field()
         sorts = [value for value, _label in sort_choices()]
@@ -167,8 +180,16 @@ class SearchForm(forms.Form):
                 self._unknown(field, values, register_names()[field], what)
         if partners := cleaned.get("cooperation"):
             cleaned["cooperation"] = self._resolve_municipalities(partners)
+        if near := (cleaned.get("near") or "").strip():
+            found = self._resolve_municipalities([_municipality_code(near)], field="near")
+            cleaned["near"] = found[0] if found else ""
+            cleaned["nearby"] = (
+                tuple(sorted({found[0], *neighbour_numbers(found).get(found[0], ())}))
+                if found
+                else ()
+            )
 
-    def _resolve_municipalities(self, values: list[str]) -> list[str]:
+    def _resolve_municipalities(self, values: list[str], field: str = "cooperation") -> list[str]:
         """Numbers as given; names (and parallel names) of today's municipalities, folded, so
         «tromso» is Tromsø. One query, and only when a name is given."""
         known = register_names()["cooperation"]
@@ -191,7 +212,7 @@ class SearchForm(forms.Form):
                 unknown.append(value)
         if unknown:
             self.add_error(
-                "cooperation",
+                field,
                 _("Fant ingen kommune som heter eller har nummeret %(values)s.")
                 % {"values": ", ".join(f"«{v}»" for v in unknown)},
             )
@@ -215,6 +236,8 @@ class SearchForm(forms.Form):
             round_year=round_year if round_year is not None else default_round,
             filters={k: v for k, v in self.selected_filters().items() if v},
             minimums=minimums,
+            near=data.get("near") or "",
+            nearby=data.get("nearby") or (),
             sort=data.get("sort") or "relevance",
             page=data.get("page") or 1,
             page_size=data.get("page_size") or DEFAULT_PAGE_SIZE,

@@ -73,6 +73,10 @@ class ProfileQuery:
     # The built-in two, also in ``minimums`` (kept in step by __post_init__).
     capacity_min: int | None = None
     result_min: Decimal | None = None
+    # «I nærheten av»: a municipality number; ``nearby`` is it and its neighbours (the
+    # register's neighbour relation), the municipalities a hit must be one of.
+    near: str = ""
+    nearby: tuple[str, ...] = ()
     # "relevance", "name", or the key of a number with a sort (largest first, missing last).
     sort: str = "relevance"
     page: int = 1

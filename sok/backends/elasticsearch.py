@@ -16,6 +16,7 @@ from elasticsearch import Elasticsearch, helpers
 from elasticsearch import exceptions as es_exceptions
 
 from .. import dimensions
+from ..documents import document_key
 from ..highlight import explain
 from ..models import SearchDocument
 from ..query import (
@@ -72,6 +73,14 @@ def mapping() -> dict:
 
 
 SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
+
+
+def _nearby(query: ProfileQuery) -> dict:
+    """Documents of the municipalities in ``query.nearby``, by their keys («2027-0301»)."""
+    if query.round_year is not None:
+        keys = [document_key(query.round_year, number) for number in query.nearby]
+        return {"terms": {"key": keys}}
+    return {"bool": {"should": [{"wildcard": {"key": f"*-{n}"}} for n in query.nearby]}}
 
 
 def _bool(**parts) -> dict:
@@ -288,6 +297,8 @@ class ElasticsearchBackend(SearchBackend):
         filters: list[dict] = []
         if query.round_year is not None:
             filters.append({"term": {"round_year": query.round_year}})
+        if query.near:
+            filters.append(_nearby(query))
         for key, minimum in sorted(query.minimums.items()):
             filters.append({"range": {number_field(key): {"gte": float(minimum)}}})
         # Chosen facet values filter the hits after the query (post_filter), so that each
