@@ -17,7 +17,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from portal.register.models import Municipality
 
 from .analysis import fold
-from .facets import DIMENSION_LABELS, choice_labels, labels_for, present
+from .facets import DIMENSION_LABELS, choice_labels, labels_for, present, register_names
 from .forms import (
     ChoiceListField,
     PercentField,
@@ -128,6 +128,18 @@ def _facets(result: SearchResult) -> dict:
     }
 
 
+def _near(query) -> dict | None:
+    """The «i nærheten av» filter as applied: the municipality and the ones it lets through."""
+    if not query.near:
+        return None
+    names = register_names()["cooperation"]
+    return {
+        "number": query.near,
+        "name": names.get(query.near, query.near),
+        "municipalities": [{"number": n, "name": names.get(n, n)} for n in query.nearby],
+    }
+
+
 class ProfileSearchViewSet(viewsets.GenericViewSet):
     permission_classes = [CanSearch]
     serializer_class = ProfileSearchSerializer
@@ -172,6 +184,7 @@ class ProfileSearchViewSet(viewsets.GenericViewSet):
             ),
             "results": [_hit(hit, labels) for hit in result.hits],
             "facets": _facets(result),
+            "near": _near(query),
             "backend": result.backend,
             "degraded": result.degraded,
         }

@@ -140,10 +140,13 @@ class Registry:
         self.numbers: dict[str, Number] = {}
         self.texts: list[Text] = []
         self.excluded: dict[tuple[str, str], str] = {}
+        # Raised by every change, so what is built from the registry can be kept until then.
+        self.version = 0
 
     def register(self, entry: Facet | Number | Text) -> Facet | Number | Text:
         if isinstance(entry, Text):
             self.texts.append(entry)
+            self.version += 1
             return entry
         if entry.key in self.facets or entry.key in self.numbers:
             existing = self.facets.get(entry.key) or self.numbers.get(entry.key)
@@ -151,12 +154,14 @@ class Registry:
                 return entry  # registered twice by the same code (tests, reloads)
             raise ValueError(f"Søkedimensjonen «{entry.key}» er allerede registrert.")
         (self.facets if isinstance(entry, Facet) else self.numbers)[entry.key] = entry
+        self.version += 1
         return entry
 
     def unregister(self, key: str) -> None:
         """Remove a facet or number (for tests)."""
         self.facets.pop(key, None)
         self.numbers.pop(key, None)
+        self.version += 1
 
     def exclude(self, section: str, name: str, reason: str) -> None:
         self.excluded[(section, name)] = reason

@@ -8,12 +8,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.utils.translation import get_language
 
 from portal.register.models import County, Municipality, Occupation, Programme, ProgrammeArea
 
 from . import dimensions
+from .shared import shared_value
 
 
 class _Labels(Mapping):
@@ -106,11 +106,7 @@ def _load_register_names() -> dict[str, dict[str, str]]:
 def register_names() -> dict[str, dict[str, str]]:
     """Code -> name for counties, municipalities, occupations and programmes (with areas),
     keyed by the facet dimension that uses them. Five queries when the cache is cold."""
-    names = cache.get(REGISTER_NAMES_KEY)
-    if names is None:
-        names = _load_register_names()
-        cache.set(REGISTER_NAMES_KEY, names, REGISTER_NAMES_SECONDS)
-    return names
+    return shared_value(REGISTER_NAMES_KEY, REGISTER_NAMES_SECONDS, _load_register_names)
 
 
 def labels_for(values: Mapping[str, Iterable[str]]) -> dict[str, dict[str, str]]:

@@ -14,9 +14,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from portal.register.models import Municipality
+from portal.register.selectors import neighbour_numbers
 
 from . import dimensions
 from .analysis import MAX_QUERY_LENGTH, fold
+from .dimensions import _municipality_code
 from .facets import register_names
 from .fields import (
     ChoiceListField,
@@ -67,6 +69,16 @@ class SearchForm(forms.Form):
             _("Runden må være et årstall, for eksempel 2027."),
         ),
     )
+    near = TextField(
+        label=_("I nærheten av"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "En kommune (navn eller nummer): treff i kommunen og i nabokommunene (felles "
+            "grense, eller under 2 km over vann)."
+        ),
+        error_messages={"max_length": _("Oppgi én kommune, med navn eller nummer.")},
+    )
     sort = forms.ChoiceField(
         label=_("Sorter etter"),
         choices=sort_choices,
@@ -92,19 +104,35 @@ class SearchForm(forms.Form):
         ),
     )
 
+    # Per form class: (registry version, the fields built for it).
+    _built: dict = {}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields = copy.deepcopy(self.search_fields())
+        # The fields only clean parameters (the page renders its own controls), and cleaning
+        # keeps no state in a field: every form shares them, as built for the registry.
+        self.fields = dict(self.search_fields())
 
     @classmethod
     def search_fields(cls) -> dict[str, forms.Field]:
         """Every parameter: the declared fields with one per registered facet and one minimum
-        per registered number, in order: text, round, filters, thresholds, sort, page. Read
-        from the registry when asked, so dimensions that apps register later are included."""
-        declared = cls.base_fields
+        per registered number, in order: text, round, filters, thresholds, sort, page. Built
+        from the registry again whenever it has changed, so dimensions that apps register
+        later are included."""
+        cached = cls._built.get(cls)
+        if cached is not None and cached[0] == dimensions.registry.version:
+            return cached[1]
+        fields = cls._build_fields()
+        cls._built[cls] = (dimensions.registry.version, fields)
+        return fields
+
+    @classmethod
+    def _build_fields(cls) -> dict[str, forms.Field]:
+        declared = copy.deepcopy(cls.declared_fields)
         fields = {name: declared[name] for name in ("q", "round")}
         for key, facet in dimensions.facets().items():
             fields[key] = facet.field()
+        fields["near"] = declared["near"]
         for number in dimensions.numbers().values():
             fields[number.parameter] = number.field()
         sorts = [value for value, _label in sort_choices()]
@@ -152,8 +180,16 @@ class SearchForm(forms.Form):
                 self._unknown(field, values, register_names()[field], what)
         if partners := cleaned.get("cooperation"):
             cleaned["cooperation"] = self._resolve_municipalities(partners)
+        if near := (cleaned.get("near") or "").strip():
+            found = self._resolve_municipalities([_municipality_code(near)], field="near")
+            cleaned["near"] = found[0] if found else ""
+            cleaned["nearby"] = (
+                tuple(sorted({found[0], *neighbour_numbers(found).get(found[0], ())}))
+                if found
+                else ()
+            )
 
-    def _resolve_municipalities(self, values: list[str]) -> list[str]:
+    def _resolve_municipalities(self, values: list[str], field: str = "cooperation") -> list[str]:
         """Numbers as given; names (and parallel names) of today's municipalities, folded, so
         «tromso» is Tromsø. One query, and only when a name is given."""
         known = register_names()["cooperation"]
@@ -176,7 +212,7 @@ class SearchForm(forms.Form):
                 unknown.append(value)
         if unknown:
             self.add_error(
-                "cooperation",
+                field,
                 _("Fant ingen kommune som heter eller har nummeret %(values)s.")
                 % {"values": ", ".join(f"«{v}»" for v in unknown)},
             )
@@ -200,6 +236,8 @@ class SearchForm(forms.Form):
             round_year=round_year if round_year is not None else default_round,
             filters={k: v for k, v in self.selected_filters().items() if v},
             minimums=minimums,
+            near=data.get("near") or "",
+            nearby=data.get("nearby") or (),
             sort=data.get("sort") or "relevance",
             page=data.get("page") or 1,
             page_size=data.get("page_size") or DEFAULT_PAGE_SIZE,
@@ -211,3 +249,8 @@ class SearchForm(forms.Form):
             ("non_field_errors" if name == "__all__" else name): [str(e) for e in errors]
             for name, errors in self.errors.items()
         }
+
+
+# Every form gets its fields from ``search_fields``: Django's deep copy of the declared fields
+# for each new form would be thrown away at once.
+SearchForm.base_fields = {}

@@ -8,9 +8,10 @@ from __future__ import annotations
 import re
 
 from django.utils.html import escape
+from django.utils.translation import get_language
 
 from . import dimensions
-from .analysis import pairs, stem
+from .analysis import _PREFIXES, NYNORSK, fold, pairs, stem
 from .query import Slot
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
@@ -27,6 +28,21 @@ class _Matcher:
         self.pairs = {p for slot in slots for p in slot.pair_terms}
         # Texts repeat their words; each distinct word is stemmed and tested once per search.
         self.seen: dict[str, str] = {}
+        self.needles = _needles(self)
+        self.needle = (
+            re.compile("|".join(map(re.escape, self.needles))) if self.needles is not None else None
+        )
+
+    def matches(self, term: str) -> bool:
+        return term in self.exact or bool(self.prefixes and term.startswith(self.prefixes))
+
+    def may_match(self, text: str) -> bool:
+        """False only when no word of the text can match: a cheap test on the folded text
+        that spares tokenising and stemming the texts that have none of the query's words
+        (most of a hit's texts)."""
+        if self.needle is None:
+            return True
+        return self.needle.search(_quick_fold(text)) is not None
 
     def term(self, word: str) -> str:
         term = self.seen.get(word)
@@ -38,13 +54,66 @@ class _Matcher:
         words = [(m.start(), m.end(), self.term(m.group(0))) for m in _WORD.finditer(text)]
         marked = set()
         for index, (_s, _e, term) in enumerate(words):
-            if term in self.exact or (self.prefixes and term.startswith(self.prefixes)):
+            if self.matches(term):
                 marked.add(index)
         if self.pairs:
             for index in range(len(words) - 1):
                 if pairs([words[index][2], words[index + 1][2]]) & self.pairs:
                     marked.update((index, index + 1))
         return [(words[i][0], words[i][1]) for i in sorted(marked)]
+
+
+# Characters that Norwegian texts often have and folding leaves as they are (not letters).
+_PUNCTUATION = re.compile("[\u00a0\u2013\u2014\u2018\u2019\u201c\u201d\u2026\u2022«»°§€]")
+
+
+def _quick_fold(text: str) -> str:
+    """``fold(text)`` for the usual text (ASCII and æ/ø/å), without Unicode normalisation
+    (most of fold's cost); anything else goes through ``fold`` itself."""
+    low = text.lower()
+    if not low.isascii():
+        low = low.replace("æ", "ae").replace("ø", "o").replace("å", "aa")
+        if not low.isascii():
+            low = _PUNCTUATION.sub(" ", low)
+            if not low.isascii():
+                return fold(text)
+    return low
+
+
+# Endings that normalisation may have written into a term (sveisar -> sveiser, -ane -> -ene):
+# the text has another ending there, so a needle stops before them.
+_WRITTEN_ENDINGS = ("ene", "er", "en", "e")
+
+
+def _needles(matcher: _Matcher) -> tuple[str, ...] | None:
+    """Substrings of the folded text, one of which is in every text that has a matching word.
+
+    A word's term is a prefix of the word folded after normalisation (Snowball's Norwegian
+    stemmer only cuts endings), and normalisation rewrites only a word's ending, a few
+    word-initial nynorsk spellings (sjuk-, heim-, …) and whole nynorsk words. So a term, cut
+    before an ending normalisation may have written, is in the folded text, with the nynorsk
+    spelling of its beginning, or as a whole nynorsk word whose term matches. None: no test.
+    """
+    terms = matcher.exact | set(matcher.prefixes)
+    terms |= {part for pair in matcher.pairs for part in pair.split("_")}
+    needles: set[str] = set()
+    for term in terms:
+        base = term
+        for ending in _WRITTEN_ENDINGS:
+            if base.endswith(ending):
+                base = base[: -len(ending)]
+                break
+        if not base:
+            return None
+        needles.add(base)
+        for nynorsk, bokmal in _PREFIXES:
+            written, searched = fold(nynorsk), fold(bokmal)
+            if base.startswith(searched) or searched.startswith(base):
+                needles.add(written + base[len(searched) :])
+    for word in NYNORSK:
+        if matcher.matches(stem(word)) or any(stem(word) == part for part in terms):
+            needles.add(fold(word))
+    return tuple(sorted(needles))
 
 
 def _snippet(text: str, spans: list[tuple[int, int]]) -> str:
@@ -71,7 +140,7 @@ def explain(payloads: list[dict], slots: list[Slot]) -> list[list[dict]]:
     """The snippets of each hit on a page, one matcher for them all; the texts they are cut
     from then leave the payloads (nothing else reads them, and they are most of the bytes)."""
     matcher = _Matcher(slots) if slots else None
-    titles = {text.section: str(text.title or text.section) for text in dimensions.texts()}
+    titles = _titles()
     out = []
     for payload in payloads:
         texts = payload.pop("texts", None) or []
@@ -81,10 +150,25 @@ def explain(payloads: list[dict], slots: list[Slot]) -> list[list[dict]]:
 
 take_highlights = explain
 
+_section_titles: dict[tuple[str, int], dict[str, str]] = {}
+
+
+def _titles() -> dict[str, str]:
+    """Each text section's title in the active language (made once per language)."""
+    key = (get_language() or "", len(dimensions.texts()))
+    titles = _section_titles.get(key)
+    if titles is None:
+        titles = _section_titles[key] = {
+            text.section: str(text.title or text.section) for text in dimensions.texts()
+        }
+    return titles
+
 
 def _highlights(texts: list[dict], matcher: _Matcher, titles: dict[str, str]) -> list[dict]:
     best: dict[str, tuple[int, dict, list]] = {}
     for entry in texts:
+        if not matcher.may_match(entry["text"]):
+            continue
         spans = matcher.spans(entry["text"])
         if not spans:
             continue

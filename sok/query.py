@@ -8,8 +8,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.cache import cache
-
 from .analysis import (
     MAX_QUERY_TERMS,
     analyse,
@@ -18,6 +16,7 @@ from .analysis import (
     is_stop_word,
     stem,
 )
+from .shared import forget, shared_value
 
 # Weight of a match per field; a prefix (compound) match counts half; a phrase or multi-word
 # synonym (adjacent terms, the «pair» field) counts PAIR_WEIGHT. Powers of two, so the sums are
@@ -74,6 +73,10 @@ class ProfileQuery:
     # The built-in two, also in ``minimums`` (kept in step by __post_init__).
     capacity_min: int | None = None
     result_min: Decimal | None = None
+    # «I nærheten av»: a municipality number; ``nearby`` is it and its neighbours (the
+    # register's neighbour relation), the municipalities a hit must be one of.
+    near: str = ""
+    nearby: tuple[str, ...] = ()
     # "relevance", "name", or the key of a number with a sort (largest first, missing last).
     sort: str = "relevance"
     page: int = 1
@@ -243,15 +246,11 @@ def parse(text: str) -> list[Slot]:
 
 def synonym_index() -> Synonyms:
     """The analysed synonym list (cached; see SYNONYMS_SECONDS)."""
-    index = cache.get(SYNONYMS_KEY)
-    if index is None:
-        index = _load_synonym_index()
-        cache.set(SYNONYMS_KEY, index, SYNONYMS_SECONDS)
-    return index
+    return shared_value(SYNONYMS_KEY, SYNONYMS_SECONDS, _load_synonym_index)
 
 
 def forget_synonyms(**kwargs) -> None:
-    cache.delete(SYNONYMS_KEY)
+    forget(SYNONYMS_KEY)
 
 
 def slot_score(slot: Slot, doc_terms: dict[str, set[str]]) -> float:

@@ -103,6 +103,17 @@ class ProfileHitSerializer(serializers.Serializer):
     )
 
 
+class NearMunicipalitySerializer(serializers.Serializer):
+    number = serializers.CharField(help_text="Kommunenummer, alltid fire tegn («0301»).")
+    name = serializers.CharField()
+
+
+class NearSerializer(NearMunicipalitySerializer):
+    municipalities = NearMunicipalitySerializer(
+        many=True, help_text="Kommunen selv og nabokommunene, kommunene treffene kan være i."
+    )
+
+
 class FacetValueSerializer(serializers.Serializer):
     value = serializers.CharField()
     count = serializers.IntegerField()
@@ -129,6 +140,10 @@ class ProfileSearchSerializer(serializers.Serializer):
             "dimensjon du har valgt verdier i, telles med alle de andre filtrene, men ikke sine "
             "egne, så du ser hva et valg til ville gi."
         ),
+    )
+    near = NearSerializer(
+        allow_null=True,
+        help_text="Filteret «i nærheten av» slik det ble brukt (parameteret «near»), ellers null.",
     )
     backend = serializers.CharField(help_text="«database» eller «elasticsearch».")
     degraded = serializers.BooleanField(

@@ -22,7 +22,14 @@ from portal.content.models import ContentPageQuerySet
 
 from . import dimensions
 from .analysis import tokens
-from .facets import DIMENSION_LABELS, FacetValue, choice_labels, labels_for, present
+from .facets import (
+    DIMENSION_LABELS,
+    FacetValue,
+    choice_labels,
+    labels_for,
+    present,
+    register_names,
+)
 from .forms import SearchForm
 from .index import available_rounds
 from .maps import search_map
@@ -133,6 +140,11 @@ def _chips(request, form: SearchForm, query: ProfileQuery) -> list[Chip]:
             chips.append(
                 Chip(f"{legend}: {labels[dimension].get(value, value)}", without(dimension, given))
             )
+    if query.near:
+        name = register_names()["cooperation"].get(query.near, query.near)
+        chips.append(
+            Chip(_("I nærheten av: %(name)s og nabokommunene") % {"name": name}, without("near"))
+        )
     for key, minimum in query.minimums.items():
         number = dimensions.numbers()[key]
         shown = str(minimum).replace(".", ",")
@@ -233,6 +245,7 @@ def _page_links(request, result: SearchResult, page: int, page_size: int) -> dic
 # Where the error summary sends the reader for each field.
 _ERROR_TARGETS = {
     "q": "#id_q",
+    "near": "#id_near",
     "round": "#id_round",
     "sort": "#id_sort",
     "page": "#treff",

@@ -32,6 +32,8 @@ def filtered_documents(query: ProfileQuery, *, skip: Iterable[str] = ()):
     docs = SearchDocument.objects.all()
     if query.round_year is not None:
         docs = docs.filter(round_year=query.round_year)
+    if query.near:
+        docs = docs.filter(municipality__number__in=query.nearby)
     for dimension, values in sorted(query.filters.items()):
         if values and dimension not in skip:
             docs = docs.filter(

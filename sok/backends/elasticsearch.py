@@ -14,9 +14,9 @@ from django.conf import settings
 from elastic_transport import OrjsonSerializer
 from elasticsearch import Elasticsearch, helpers
 from elasticsearch import exceptions as es_exceptions
-from elasticsearch.dsl import Q, Search
 
 from .. import dimensions
+from ..documents import document_key
 from ..highlight import explain
 from ..models import SearchDocument
 from ..query import (
@@ -73,6 +73,23 @@ def mapping() -> dict:
 
 
 SETTINGS = {"number_of_shards": 1, "number_of_replicas": 0, "refresh_interval": "1s"}
+
+
+def _nearby(query: ProfileQuery) -> dict:
+    """Documents of the municipalities in ``query.nearby``, by their keys («2027-0301»)."""
+    if query.round_year is not None:
+        keys = [document_key(query.round_year, number) for number in query.nearby]
+        return {"terms": {"key": keys}}
+    return {"bool": {"should": [{"wildcard": {"key": f"*-{n}"}} for n in query.nearby]}}
+
+
+def _bool(**parts) -> dict:
+    """A bool query without its empty clauses."""
+    return {"bool": {name: part for name, part in parts.items() if part != []}}
+
+
+def _any(kind: str, path: str, values) -> dict:
+    return {"bool": {"should": [{kind: {path: value}} for value in values]}}
 
 
 class ElasticsearchBackend(SearchBackend):
@@ -237,77 +254,95 @@ class ElasticsearchBackend(SearchBackend):
     # -- search ---------------------------------------------------------------------------
 
     @staticmethod
-    def _slot(slot) -> tuple[list, Q]:
+    def _slot(slot) -> tuple[list[dict], dict]:
         """The scoring clauses of one slot (mirroring ``sok.query.slot_score``) and the filter
         that says whether a document has the slot at all."""
-        clauses = []
+        clauses, filters = [], []
+
+        def add(condition: dict, boost: float) -> None:
+            filters.append(condition)
+            clauses.append({"constant_score": {"filter": condition, "boost": boost}})
+
         for field_name, weight in FIELD_WEIGHTS.items():
             path = f"{field_name}_terms"
             if slot.terms:
-                exact = Q("bool", should=[Q("term", **{path: t}) for t in slot.terms])
-                clauses.append(Q("constant_score", filter=exact, boost=weight * SYNONYM_FACTOR))
+                add(_any("term", path, slot.terms), weight * SYNONYM_FACTOR)
             if slot.own:
-                own = Q("bool", should=[Q("term", **{path: t}) for t in slot.own])
-                clauses.append(Q("constant_score", filter=own, boost=weight * (1 - SYNONYM_FACTOR)))
+                add(_any("term", path, slot.own), weight * (1 - SYNONYM_FACTOR))
             if field_name in PREFIX_FIELDS and slot.prefixes:
-                prefix = Q("bool", should=[Q("prefix", **{path: p}) for p in slot.prefixes])
-                clauses.append(Q("constant_score", filter=prefix, boost=weight * PREFIX_FACTOR))
+                add(_any("prefix", path, slot.prefixes), weight * PREFIX_FACTOR)
         for phrases, factor in (
             (slot.phrases, SYNONYM_FACTOR),
             (slot.own_phrases, 1 - SYNONYM_FACTOR),
         ):
             if phrases:
-                phrase = Q(
-                    "bool",
-                    should=[
-                        Q("bool", filter=[Q("term", pair_terms=p) for p in phrase])
-                        for phrase in phrases
-                    ],
-                )
-                clauses.append(Q("constant_score", filter=phrase, boost=PAIR_WEIGHT * factor))
-        has = Q("bool", should=[clause.filter for clause in clauses])
-        return clauses, has
+                every = [
+                    {"bool": {"filter": [{"term": {"pair_terms": p}} for p in phrase]}}
+                    for phrase in phrases
+                ]
+                add({"bool": {"should": every}}, PAIR_WEIGHT * factor)
+        return clauses, {"bool": {"should": filters}}
 
-    def _search(self, query: ProfileQuery, slots, *, partial: bool = False) -> Search:
-        search = Search(using=self.client, index=self.alias)
-        filters = []
+    def _body(
+        self,
+        query: ProfileQuery,
+        slots,
+        *,
+        partial: bool = False,
+        includes: list[str],
+        excludes: list[str],
+    ) -> dict:
+        """The request body, as plain data (building it with the DSL's objects cost more than
+        the rest of the search's own work)."""
+        filters: list[dict] = []
         if query.round_year is not None:
-            filters.append(Q("term", round_year=query.round_year))
+            filters.append({"term": {"round_year": query.round_year}})
+        if query.near:
+            filters.append(_nearby(query))
         for key, minimum in sorted(query.minimums.items()):
-            filters.append(Q("range", **{number_field(key): {"gte": float(minimum)}}))
+            filters.append({"range": {number_field(key): {"gte": float(minimum)}}})
         # Chosen facet values filter the hits after the query (post_filter), so that each
         # dimension's facet can count what the other filters let through.
         chosen = {
-            dimension: Q("terms", **{f"f_{dimension}": list(values)})
+            dimension: {"terms": {f"f_{dimension}": list(values)}}
             for dimension, values in sorted(query.filters.items())
             if values
         }
         bonus = [
-            Q("constant_score", filter=Q("term", **{f"f_{dimension}": value}), boost=FILTER_WEIGHT)
+            {
+                "constant_score": {
+                    "filter": {"term": {f"f_{dimension}": value}},
+                    "boost": FILTER_WEIGHT,
+                }
+            }
             for dimension, values in sorted(query.filters.items())
             for value in values
         ]
-        must, should = [], []
+        named = []
         for index, slot in enumerate(slots):
             clauses, has = self._slot(slot)
             if partial:
-                clauses = [*clauses, Q("constant_score", filter=has, boost=SLOT_BONUS)]
-            named = Q("bool", should=clauses, minimum_should_match=1, _name=f"s{index}")
-            (should if partial else must).append(named)
+                clauses = [*clauses, {"constant_score": {"filter": has, "boost": SLOT_BONUS}}]
+            named.append(
+                {"bool": {"should": clauses, "minimum_should_match": 1, "_name": f"s{index}"}}
+            )
         if partial:
-            text = Q("bool", should=should, minimum_should_match=1)
-            search = search.query(Q("bool", filter=filters, must=[text], should=bonus))
+            text = _bool(should=named, minimum_should_match=1)
+            main = _bool(filter=filters, must=[text], should=bonus)
         else:
-            search = search.query(
-                Q("bool", filter=filters, must=must, should=bonus, minimum_should_match=0)
-            )
+            main = _bool(filter=filters, must=named, should=bonus, minimum_should_match=0)
+        body: dict = {"query": main}
         if chosen:
-            search = search.post_filter(Q("bool", filter=list(chosen.values())))
-        for dimension in dimensions.facets():
-            others = [clause for name, clause in chosen.items() if name != dimension]
-            search.aggs.bucket(dimension, "filter", Q("bool", filter=others)).bucket(
-                "values", "terms", field=f"f_{dimension}", size=2000
-            )
+            body["post_filter"] = {"bool": {"filter": list(chosen.values())}}
+        body["aggs"] = {
+            dimension: {
+                "filter": _bool(
+                    filter=[clause for name, clause in chosen.items() if name != dimension]
+                ),
+                "aggs": {"values": {"terms": {"field": f"f_{dimension}", "size": 2000}}},
+            }
+            for dimension in dimensions.facets()
+        }
         name = [{"sort_name": "asc"}, {"key": "asc"}]
         if query.sort == "name":
             order = name
@@ -316,13 +351,17 @@ class ElasticsearchBackend(SearchBackend):
             order = [{field_name: {"order": "desc", "missing": "_last"}}, *name]
         else:
             order = [{"_score": "desc"}, *name] if (slots or bonus) else name
-        search = search.sort(*order)
-        search = search.extra(track_total_hits=True, track_scores=True)
-        return search[query.offset : query.offset + query.page_size]
+        body["sort"] = order
+        body["track_total_hits"] = True
+        body["track_scores"] = True
+        body["from"] = query.offset
+        body["size"] = query.page_size
+        body["_source"] = {"includes": includes, "excludes": excludes}
+        return body
 
-    def _send(self, search: Search) -> dict:
+    def _send(self, body: dict) -> dict:
         try:
-            return self.client.search(index=self.alias, body=search.to_dict()).body
+            return self.client.search(index=self.alias, body=body).body
         except UNAVAILABLE as exc:
             raise SearchUnavailable(str(exc)) from exc
         except es_exceptions.NotFoundError as exc:
@@ -331,25 +370,19 @@ class ElasticsearchBackend(SearchBackend):
     def search(self, query: ProfileQuery) -> SearchResult:
         slots = query.slots()
         # Only what a hit shows comes back (not the long term fields); the highlight texts only
-        # when there is text to highlight. The body is built with the DSL but sent by the plain
-        # client: wrapping every hit and bucket in the DSL's attribute objects cost more than
-        # the search itself.
+        # when there is text to highlight. Body and answer are plain data: the DSL's objects
+        # for every clause, hit and bucket cost more than the search itself.
         registered = [f"n_{k}" for k, n in dimensions.numbers().items() if not n.column]
         chosen = [f"f_{d}" for d, values in sorted(query.filters.items()) if values]
         includes = ["key", "payload", *registered, *chosen]
         excludes = [] if slots else ["payload.texts"]
-        response = self._send(
-            self._search(query, slots).source(includes=includes, excludes=excludes)
-        )
+        source = {"includes": includes, "excludes": excludes}
+        response = self._send(self._body(query, slots, **source))
         partial = False
         took = float(response["took"])
         if slots and len(slots) > 1 and not response["hits"]["total"]["value"]:
             partial = True
-            response = self._send(
-                self._search(query, slots, partial=True).source(
-                    includes=includes, excludes=excludes
-                )
-            )
+            response = self._send(self._body(query, slots, partial=True, **source))
             took += float(response["took"])
         found = response.get("hits", {}).get("hits", [])
         payloads = [hit["_source"]["payload"] for hit in found]

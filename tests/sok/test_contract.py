@@ -147,3 +147,52 @@ def test_both_backends_agree(search_data, settings, elasticsearch_backend):
         assert normalise(db.facets) == normalise(es.facets), params
         assert [h.highlights for h in db.hits] == [h.highlights for h in es.hits], params
         assert [h.score for h in db.hits] == [h.score for h in es.hits], params
+
+
+NEAR_CASES = [
+    # Porsgrunn and its neighbours Skien and Bamble; Oslo is not near Telemark.
+    (
+        {"near": "4001", "nearby": ("3909", "4001", "4003", "4010", "4012")},
+        {"4001", "4003", "4012"},
+    ),
+    ({"near": "0301", "nearby": ("0301", "3201")}, {"0301"}),
+    ({"near": "4001", "nearby": ("4001", "4003", "4012"), "text": "helse"}, {"4003"}),
+    (
+        {"near": "4003", "nearby": ("4001", "4003", "4012"), "sort": "name"},
+        ["4012", "4001", "4003"],
+    ),
+]
+
+
+def test_near_a_municipality_means_it_and_its_neighbours(backend, subtests):
+    for params, expected in NEAR_CASES:
+        with subtests.test(msg=str(params)):
+            result = run(**params)
+            found = numbers(result)
+            assert (set(found) if isinstance(expected, set) else found) == expected
+            assert result.count == len(found)
+
+
+def test_near_applies_to_every_facet_and_a_chosen_one_keeps_its_other_values(backend):
+    result = run(near="4001", nearby=("4001", "4003", "4012"), filters={"takes_minors": ["yes"]})
+    assert numbers(result) == ["4003"]
+    facets = {dimension: dict(values) for dimension, values in result.facets.items()}
+    assert facets["county"] == {"40": 1}  # Oslo is not nearby, whatever the filters
+    assert facets["takes_minors"] == {"yes": 1, "no": 2}  # its own filter left out
+    assert facets["status"] == {"accepted": 1}
+
+
+def test_both_backends_agree_near(search_data, settings, elasticsearch_backend):
+    from sok.backends.database import DatabaseBackend
+    from sok.index import rebuild_database_index
+
+    rebuild_database_index()
+    elasticsearch_backend.rebuild()
+    for params, _expected in NEAR_CASES:
+        for round_year in (2027, None):
+            query = ProfileQuery(round_year=round_year, **params)
+            db, es = DatabaseBackend().search(query), elasticsearch_backend.search(query)
+            assert [h.key for h in db.hits] == [h.key for h in es.hits], params
+            assert [h.score for h in db.hits] == [h.score for h in es.hits], params
+            normalise = lambda facets: {k: sorted(v) for k, v in facets.items()}  # noqa: E731
+            assert normalise(db.facets) == normalise(es.facets), params
