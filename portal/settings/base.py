@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -203,7 +202,7 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so a bad token is answered 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["portal.accounts.permissions.HasPortalRole"],
@@ -211,7 +210,23 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Rate limits (portal/api_throttling.py): per address, per user, and on the token endpoint.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.api_throttling.AnonThrottle",
+        "portal.api_throttling.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_RATE_ANON", "60/min"),
+        "user": env_str("API_RATE_USER", "600/min"),
+        "token": env_str("API_RATE_TOKEN", "10/min"),
+    },
+    "EXCEPTION_HANDLER": "portal.api_throttling.exception_handler",
 }
+# API tokens (portal/accounts/tokens.py): hashed at rest, named, with an expiry.
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
+API_TOKEN_FAILURES_PER_MINUTE = env_int("API_TOKEN_FAILURES_PER_MINUTE", 20)
+# Tokens from before (rest_framework.authtoken) keep working this many days after the move.
+API_TOKEN_MIGRATED_DAYS = env_int("API_TOKEN_MIGRATED_DAYS", 90)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Bosettingsportalen API",
     "DESCRIPTION": "Kommuneregister, kommuneprofiler og søk for bosetting av flyktninger.",
