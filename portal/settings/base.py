@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "portal.accounts.middleware.AdminSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.accounts.sessions.SessionExpiryMiddleware",  # platform: idle and absolute limits
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -102,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "portal.accounts.context_processors.roles",
+                "portal.accounts.sessions.session_timing",
             ],
         },
     },
@@ -341,6 +343,14 @@ CSP_RELAXED_DIRECTIVES = {
 
 # ---------------------------------------------------------------------------------------------
 # login: local accounts (rate limited, MFA for the admin) and OpenID Connect (see docs/drift.md)
+
+# Sessions (portal/accounts/sessions.py): out after 30 minutes without activity (Ansattporten's
+# rule) and 8 hours after login whatever the activity; the page warns SESSION_WARNING_SECONDS
+# before.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 8) * 3600
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
 
 # LOCAL_LOGIN=false: only administrators and editors use a user name and password; county
 # officers and KS log in with Ansattporten, IMDi with Entra ID.
