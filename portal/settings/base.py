@@ -439,3 +439,12 @@ if ENTRA_CLIENT_ID:
         }
     )
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": _OIDC_APPS}}
+
+# The login buttons post to allauth, which redirects to the provider: the CSP's form-action must
+# allow the providers' origins, or the browser stops at the redirect (Chromium applies
+# form-action to a form's redirects too; found by tests/e2e/test_oidc_login.py).
+_OIDC_ORIGINS = sorted(
+    {f"{u.scheme}://{u.netloc}" for u in (urlsplit(a["settings"]["server_url"]) for a in _OIDC_APPS)}
+)
+_CSP_STRICT["form-action"] = ["'self'", *_OIDC_ORIGINS]
+CSP_RELAXED_DIRECTIVES["form-action"] = ["'self'", *_OIDC_ORIGINS]

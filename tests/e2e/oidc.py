@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import sys
 import urllib.request
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 
 import pytest
 
@@ -106,9 +106,17 @@ def oidc_portal(portal_server, manage, oidc_server, tmp_path_factory):
         "from portal.register.models import County; "
         f"County.objects.filter(number='40').update(organisation_number='{TELEMARK_ORGANISATION}')",
     )
-    env = {**_SERVER["env"], **oidc_environment(oidc_server)}
+    with run_portal(oidc_environment(oidc_server), tmp_path_factory) as base_url:
+        yield base_url
+
+
+@contextmanager
+def run_portal(extra_env: dict[str, str], tmp_path_factory):
+    """Another portal server on the e2e database (set up by ``portal_server``), with some
+    settings of its own; yields its base URL."""
+    env = {**_SERVER["env"], **extra_env}
     port = _free_port()
-    log = (tmp_path_factory.mktemp("oidc-portal") / "server.log").open("w")
+    log = (tmp_path_factory.mktemp("portal") / "server.log").open("w")
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
         cwd=ROOT,
