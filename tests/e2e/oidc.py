@@ -97,7 +97,7 @@ def oidc_environment(oidc_url: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="session")
-def oidc_portal(portal_server, manage, oidc_server, tmp_path_factory):
+def oidc_portal(oidc_server, portal_server, manage, tmp_path_factory):
     """Base URL of a portal server on the e2e database whose logins go to the OIDC server.
     Telemark's organisation number is set in the register, as an administrator would."""
     manage(
