@@ -444,7 +444,10 @@ SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": _OIDC_APPS}}
 # allow the providers' origins, or the browser stops at the redirect (Chromium applies
 # form-action to a form's redirects too; found by tests/e2e/test_oidc_login.py).
 _OIDC_ORIGINS = sorted(
-    {f"{u.scheme}://{u.netloc}" for u in (urlsplit(a["settings"]["server_url"]) for a in _OIDC_APPS)}
+    {
+        f"{u.scheme}://{u.netloc}"
+        for u in (urlsplit(a["settings"]["server_url"]) for a in _OIDC_APPS)
+    }
 )
 _CSP_STRICT["form-action"] = ["'self'", *_OIDC_ORIGINS]
 CSP_RELAXED_DIRECTIVES["form-action"] = ["'self'", *_OIDC_ORIGINS]
