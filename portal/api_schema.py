@@ -19,6 +19,7 @@ _ERRORS = {
     "401": ("Ikke innlogget, eller ugyldig token.", _DETAIL),
     "403": ("Innlogget, men uten tilgang.", _DETAIL),
     "404": ("Finnes ikke (eller ikke synlig for deg), eller en side etter den siste.", _DETAIL),
+    "429": ("For mange forespørsler; se Retry-After (portal/api_throttling.py).", _DETAIL),
 }
 
 

@@ -10,6 +10,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from portal import api_guards, health
+from portal.accounts import sessions as account_sessions
 from portal.accounts import views as account_views
 from portal.accounts.language import set_language
 from portal.content.api import api_router
@@ -22,6 +23,8 @@ urlpatterns = [
     path("logg-inn/", account_views.LoginView.as_view(), name="login"),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logout"),
     # allauth: OpenID Connect callbacks, MFA, password reset (signup is closed)
+    path("konto/okt/", account_sessions.status, name="session-status"),  # platform
+    path("konto/okt/forleng/", account_sessions.extend, name="session-extend"),
     path("konto/", include("allauth.urls")),
     # Both admins log in through /logg-inn/ (rate limits, OpenID Connect, then MFA).
     path("admin/login/", account_views.admin_login),

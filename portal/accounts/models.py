@@ -86,3 +86,52 @@ class User(AbstractUser):
         if self.county_id is not None:
             return self.county.language
         return Language.BOKMAL
+
+
+class ApiToken(models.Model):
+    """An integration's key to the REST API. Only a SHA-256 digest is stored: the token itself
+    is shown once, when it is made (``manage.py create_api_token``), and never again; a lost
+    token is replaced, not recovered. Every token has a name (the integration) and an expiry."""
+
+    user = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="portal_api_tokens",
+        verbose_name=_("bruker"),
+    )
+    name = models.CharField(
+        _("navn"), max_length=100, help_text=_("Integrasjonen som bruker nøkkelen.")
+    )
+    prefix = models.CharField(
+        _("begynnelse"),
+        max_length=12,
+        editable=False,
+        help_text=_("De første tegnene i nøkkelen, for å kjenne den igjen."),
+    )
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    created = models.DateTimeField(_("opprettet"), auto_now_add=True)
+    expires = models.DateTimeField(_("utløper"))
+    last_used = models.DateTimeField(_("sist brukt"), null=True, blank=True, editable=False)
+    revoked = models.DateTimeField(_("trukket tilbake"), null=True, blank=True)
+    migrated = models.BooleanField(
+        _("overført"),
+        default=False,
+        editable=False,
+        help_text=_("En eldre nøkkel, overført med sin gamle verdi til den utløper."),
+    )
+
+    class Meta:
+        verbose_name = _("API-nøkkel")
+        verbose_name_plural = _("API-nøkler")
+        ordering = ["user", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "name"],
+                condition=Q(revoked__isnull=True),
+                name="api_token_name_unique_per_user",
+                violation_error_message=_("Brukeren har allerede en nøkkel med dette navnet."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix}…)"

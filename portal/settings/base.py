@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -84,6 +83,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "portal.accounts.middleware.AdminSecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "portal.accounts.sessions.SessionExpiryMiddleware",  # platform: idle and absolute limits
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -103,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "portal.accounts.context_processors.roles",
+                "portal.accounts.sessions.session_timing",
             ],
         },
     },
@@ -203,7 +204,7 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so a bad token is answered 401 with a WWW-Authenticate header.
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["portal.accounts.permissions.HasPortalRole"],
@@ -211,7 +212,23 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # Rate limits (portal/api_throttling.py): per address, per user, and on the token endpoint.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.api_throttling.AnonThrottle",
+        "portal.api_throttling.UserThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_RATE_ANON", "60/min"),
+        "user": env_str("API_RATE_USER", "600/min"),
+        "token": env_str("API_RATE_TOKEN", "10/min"),
+    },
+    "EXCEPTION_HANDLER": "portal.api_throttling.exception_handler",
 }
+# API tokens (portal/accounts/tokens.py): hashed at rest, named, with an expiry.
+API_TOKEN_MAX_DAYS = env_int("API_TOKEN_MAX_DAYS", 365)
+API_TOKEN_FAILURES_PER_MINUTE = env_int("API_TOKEN_FAILURES_PER_MINUTE", 20)
+# Tokens from before (rest_framework.authtoken) keep working this many days after the move.
+API_TOKEN_MIGRATED_DAYS = env_int("API_TOKEN_MIGRATED_DAYS", 90)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Bosettingsportalen API",
     "DESCRIPTION": "Kommuneregister, kommuneprofiler og søk for bosetting av flyktninger.",
@@ -338,6 +355,14 @@ CSP_RELAXED_DIRECTIVES = {
 # ---------------------------------------------------------------------------------------------
 # login: local accounts (rate limited, MFA for the admin) and OpenID Connect (see docs/drift.md)
 
+# Sessions (portal/accounts/sessions.py): out after 30 minutes without activity (Ansattporten's
+# rule) and 8 hours after login whatever the activity; the page warns SESSION_WARNING_SECONDS
+# before.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_MINUTES", 30) * 60
+SESSION_ABSOLUTE_SECONDS = env_int("SESSION_ABSOLUTE_HOURS", 8) * 3600
+SESSION_WARNING_SECONDS = env_int("SESSION_WARNING_SECONDS", 120)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_SECONDS
+
 # LOCAL_LOGIN=false: only administrators and editors use a user name and password; county
 # officers and KS log in with Ansattporten, IMDi with Entra ID.
 LOCAL_LOGIN = env_bool("LOCAL_LOGIN", True)
@@ -425,3 +450,15 @@ if ENTRA_CLIENT_ID:
         }
     )
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": _OIDC_APPS}}
+
+# The login buttons post to allauth, which redirects to the provider: the CSP's form-action must
+# allow the providers' origins, or the browser stops at the redirect (Chromium applies
+# form-action to a form's redirects too; found by tests/e2e/test_oidc_login.py).
+_OIDC_ORIGINS = sorted(
+    {
+        f"{u.scheme}://{u.netloc}"
+        for u in (urlsplit(a["settings"]["server_url"]) for a in _OIDC_APPS)
+    }
+)
+_CSP_STRICT["form-action"] = ["'self'", *_OIDC_ORIGINS]
+CSP_RELAXED_DIRECTIVES["form-action"] = ["'self'", *_OIDC_ORIGINS]

@@ -71,45 +71,36 @@ ensure_java() {
 
 cmd_install() {
     ensure_java
-    if [ -f "$CACHED_NODE/.complete" ]; then
+    if is_cached "$CACHED_NODE"; then
         log "elasticsearch: $ES_VERSION is cached in $CACHED_NODE"
         return 0
     fi
     apt_ensure maven unzip curl
     mkdir -p "$CI_CACHE_DIR/downloads"
     if [ ! -s "$ZIP" ]; then
-        log "elasticsearch: fetching $ES_ARTIFACT with Maven"
         local out
-        out=$(mktemp -d "$CI_CACHE_DIR/downloads/.mvn.XXXXXX")
-        # The Maven repository (plugin and artifact) is cached beside the zip. Run from the
-        # empty temp dir so that no pom.xml is picked up.
-        if ! (cd "$out" && JAVA_HOME="$JAVA_HOME_FOR_ES" mvn -B -q -ntp \
-            -Dmaven.repo.local="$CI_CACHE_DIR/m2" dependency:copy \
-            -Dartifact="$ES_ARTIFACT" -DoutputDirectory="$out" >"$out.log" 2>&1); then
-            tail -n 40 "$out.log" >&2
-            rm -rf "$out" "$out.log"
-            die "Maven could not fetch $ES_ARTIFACT (output above)"
-        fi
+        out=$(cache_tmpdir mvn)
+        # Run from the empty temp dir, so that no pom.xml is picked up.
+        JAVA_HOME="$JAVA_HOME_FOR_ES" maven_fetch "$ES_ARTIFACT" "$out" \
+            dependency:copy -Dartifact="$ES_ARTIFACT" -DoutputDirectory="$out"
         [ -s "$out/elasticsearch-${ES_VERSION}.zip" ] \
             || die "Maven did not fetch $ES_ARTIFACT into $out"
         mv "$out/elasticsearch-${ES_VERSION}.zip" "$ZIP"
-        rm -rf "$out" "$out.log"
+        rm -rf "$out"
         # Keep Maven's plugins cached, but not a second copy of the 100 MB zip.
         rm -rf "$CI_CACHE_DIR/m2/org/elasticsearch/distribution/integ-test-zip/elasticsearch/$ES_VERSION"
     fi
     log "elasticsearch: unpacking $(basename "$ZIP")"
     local tmp
-    tmp=$(mktemp -d "$CI_CACHE_DIR/.unpack.XXXXXX")
+    tmp=$(cache_tmpdir unpack)
     unzip -q "$ZIP" -d "$tmp" || {
         rm -rf "$tmp" "$ZIP"
         die "could not unpack $ZIP (deleted it; re-run to fetch it again)"
     }
     [ -x "$tmp/elasticsearch-${ES_VERSION}/bin/elasticsearch" ] \
         || die "unexpected zip layout: no elasticsearch-${ES_VERSION}/bin/elasticsearch in $ZIP"
-    rm -rf "$CACHED_NODE"
-    mv "$tmp/elasticsearch-${ES_VERSION}" "$CACHED_NODE"
+    cache_put "$tmp/elasticsearch-${ES_VERSION}" "$CACHED_NODE"
     rm -rf "$tmp"
-    touch "$CACHED_NODE/.complete"
 }
 
 ensure_user() {
@@ -230,19 +221,7 @@ cmd_stop() {
         log "elasticsearch: not running"
         return 0
     fi
-    local pid
-    pid=$(cat "$PIDFILE")
-    log "elasticsearch: stopping pid $pid"
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 60); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-        warn "elasticsearch: pid $pid still alive after 60s; killing it"
-        kill -KILL "$pid" 2>/dev/null || true
-        sleep 1
-    fi
+    stop_pid elasticsearch "$(cat "$PIDFILE")" 60
     rm -f "$PIDFILE"
     log "elasticsearch: stopped"
 }

@@ -81,3 +81,57 @@ wait_for() {
         sleep 1
     done
 }
+
+# ---- cached downloads: the servers CI runs (Elasticsearch, the OIDC server) come from Maven
+# Central into $CI_CACHE_DIR and are reused by later runs. A finished install is a directory
+# with a .complete marker; a half-finished one never has it, and is redone.
+
+# is_cached DIR : true when DIR holds a finished install.
+is_cached() { [ -f "$1/.complete" ]; }
+
+# cache_tmpdir NAME : a new empty directory inside the cache (same file system, so that
+# cache_put can move it into place).
+cache_tmpdir() {
+    mkdir -p "$CI_CACHE_DIR"
+    mktemp -d "$CI_CACHE_DIR/.$1.XXXXXX"
+}
+
+# cache_put FROM DIR : make FROM (a finished download or unpack) the cached install DIR.
+cache_put() {
+    local from="$1" to="$2"
+    rm -rf "$to"
+    mkdir -p "$(dirname "$to")"
+    mv "$from" "$to"
+    touch "$to/.complete"
+}
+
+# maven_fetch WHAT WORKDIR MAVEN_ARGS... : run Maven (batch, quiet, on the cached repository
+# $CI_CACHE_DIR/m2) in WORKDIR. On failure show the end of its output, delete WORKDIR and die.
+# Environment given before the call (JAVA_HOME=...) reaches Maven.
+maven_fetch() {
+    local what="$1" dir="$2"
+    shift 2
+    command -v mvn >/dev/null 2>&1 || apt_ensure maven
+    log "fetching $what with Maven"
+    if ! (cd "$dir" && mvn -B -q -ntp -Dmaven.repo.local="$CI_CACHE_DIR/m2" "$@" \
+        >"$dir/.mvn.log" 2>&1); then
+        tail -n 40 "$dir/.mvn.log" >&2
+        rm -rf "$dir"
+        die "Maven could not fetch $what (output above)"
+    fi
+    rm -f "$dir/.mvn.log"
+}
+
+# stop_pid NAME PID SECONDS : TERM, wait up to SECONDS for the process to exit, then KILL.
+stop_pid() {
+    local name="$1" pid="$2" seconds="$3"
+    log "$name: stopping pid $pid"
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 "$seconds"); do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 1
+    done
+    warn "$name: pid $pid still alive after ${seconds}s; killing it"
+    kill -KILL "$pid" 2>/dev/null || true
+    sleep 1
+}

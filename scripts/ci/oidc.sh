@@ -32,15 +32,13 @@ PIDFILE="$OIDC_RUN_DIR/oidc.pid"
 LOG="$OIDC_RUN_DIR/oidc.log"
 
 cmd_install() {
-    if [ -f "$CACHED/.complete" ]; then
+    if is_cached "$CACHED"; then
         log "oidc: mock-oauth2-server $OIDC_VERSION is cached in $CACHED"
         return 0
     fi
     command -v java >/dev/null 2>&1 || apt_ensure openjdk-17-jre-headless
-    command -v mvn >/dev/null 2>&1 || apt_ensure maven
     local tmp
-    mkdir -p "$CI_CACHE_DIR"
-    tmp=$(mktemp -d "$CI_CACHE_DIR/.oidc.XXXXXX")
+    tmp=$(cache_tmpdir oidc)
     cat >"$tmp/pom.xml" <<POM
 <project xmlns="http://maven.apache.org/POM/4.0.0">
   <modelVersion>4.0.0</modelVersion>
@@ -56,21 +54,12 @@ cmd_install() {
   </dependencies>
 </project>
 POM
-    log "oidc: fetching no.nav.security:mock-oauth2-server:$OIDC_VERSION with Maven"
-    if ! (cd "$tmp" && mvn -B -q -ntp -Dmaven.repo.local="$CI_CACHE_DIR/m2" \
-        dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp/lib" \
-        >"$tmp/mvn.log" 2>&1); then
-        tail -n 40 "$tmp/mvn.log" >&2
-        rm -rf "$tmp"
-        die "Maven could not fetch mock-oauth2-server $OIDC_VERSION (output above)"
-    fi
-    ls "$tmp/lib"/mock-oauth2-server-*.jar >/dev/null 2>&1 \
-        || die "Maven did not fetch mock-oauth2-server into $tmp/lib"
-    rm -rf "$CACHED"
-    mkdir -p "$CACHED"
-    mv "$tmp/lib" "$CACHED/lib"
+    maven_fetch "no.nav.security:mock-oauth2-server:$OIDC_VERSION" "$tmp" \
+        dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$tmp/server/lib"
+    ls "$tmp/server/lib"/mock-oauth2-server-*.jar >/dev/null 2>&1 \
+        || die "Maven did not fetch mock-oauth2-server into $tmp/server/lib"
+    cache_put "$tmp/server" "$CACHED"
     rm -rf "$tmp"
-    touch "$CACHED/.complete"
 }
 
 # The server's configuration: interactive login (a test types the claims), and one day
@@ -139,18 +128,7 @@ cmd_stop() {
         log "oidc: not running"
         return 0
     fi
-    local pid
-    pid=$(cat "$PIDFILE")
-    log "oidc: stopping pid $pid"
-    kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 30); do
-        kill -0 "$pid" 2>/dev/null || break
-        sleep 1
-    done
-    if kill -0 "$pid" 2>/dev/null; then
-        warn "oidc: pid $pid still alive after 30s; killing it"
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
+    stop_pid oidc "$(cat "$PIDFILE")" 30
     rm -f "$PIDFILE"
     log "oidc: stopped"
 }

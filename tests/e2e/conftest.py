@@ -204,3 +204,7 @@ def assert_accessible(axe):
         )
 
     return _check
+
+
+# The OpenID Connect test server and a portal logging in through it (tests/e2e/oidc.py).
+from tests.e2e.oidc import oidc_page, oidc_portal, oidc_server  # noqa: E402, F401, I001

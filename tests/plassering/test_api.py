@@ -2,9 +2,9 @@
 (409 when not enough remains), batches; refused for everyone but IMDi."""
 
 import pytest
-from rest_framework.authtoken.models import Token
 
 from plassering.models import Allocation, Capacity, CapacityChange, Household, Ranking
+from portal.accounts.tokens import issue_token
 
 RANKING = "/api/v1/placement/rankings/"
 CAPACITY = "/api/v1/placement/capacity/"
@@ -58,8 +58,8 @@ class TestRefusedSide:
         assert "WWW-Authenticate" in response.headers
 
     def test_token_of_a_county_officer_gets_403(self, placement_round, users, client):
-        token = Token.objects.create(user=users["fylke_b"])
-        response = client.get(CAPACITY + "?round=2027", HTTP_AUTHORIZATION=f"Token {token.key}")
+        token = issue_token(users["fylke_b"], name="test", days=1)[1]
+        response = client.get(CAPACITY + "?round=2027", HTTP_AUTHORIZATION=f"Token {token}")
         assert response.status_code == 403
 
 

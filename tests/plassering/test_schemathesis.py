@@ -6,11 +6,11 @@ import pytest
 import schemathesis
 from django.db import transaction
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.config import SchemathesisConfig
 from schemathesis.generation import GenerationMode
 
 from plassering import services
+from portal.accounts.tokens import issue_token
 from portal.register.models import Municipality
 from tests.skjema.test_schemathesis import CONFIG, fuzz, wsgi_app  # noqa: F401 (fixture)
 
@@ -30,8 +30,8 @@ def allocation(placement_round, users):
 
 @pytest.fixture
 def headers(users):
-    token, _ = Token.objects.get_or_create(user=users["imdi"])
-    return {"Authorization": f"Token {token.key}"}
+    token = issue_token(users["imdi"], name="schemathesis", days=1)[1]
+    return {"Authorization": f"Token {token}"}
 
 
 @pytest.fixture

@@ -1,9 +1,9 @@
 """The register API: counties, municipalities by structure and county, occupations, programmes."""
 
 import pytest
-from django.core.management import call_command
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from portal.accounts.tokens import issue_token
 
 
 @pytest.fixture
@@ -93,10 +93,9 @@ class TestAuthentication:
         assert client.get("/api/v1/municipalities/").status_code == 403
 
     def test_token_authentication(self, users):
-        call_command("drf_create_token", "imdi-test", verbosity=0)
-        token = Token.objects.get(user=users["imdi"])
+        token = issue_token(users["imdi"], name="test", days=1)[1]
         client = APIClient()
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         assert client.get("/api/v1/counties/").status_code == 200
         client.credentials(HTTP_AUTHORIZATION="Token feil")
         assert client.get("/api/v1/counties/").status_code == 401

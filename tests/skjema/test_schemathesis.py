@@ -12,12 +12,12 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
 from hypothesis import strategies as st
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import CHECKS, not_a_server_error
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import FailureGroup
 from schemathesis.generation import GenerationMode, derive_operation_seed
 
+from portal.accounts.tokens import issue_token
 from skjema import services
 from skjema.models import CountySubmission, MunicipalityProfile, Submission
 
@@ -87,8 +87,8 @@ def fuzz_data(opened, users, counties):
 
 @pytest.fixture
 def auth_headers(fuzz_user):
-    token, _ = Token.objects.get_or_create(user=fuzz_user)
-    return {"Authorization": f"Token {token.key}"}
+    token = issue_token(fuzz_user, name="schemathesis", days=1)[1]
+    return {"Authorization": f"Token {token}"}
 
 
 @pytest.fixture

@@ -8,8 +8,8 @@ import pytest
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 
+from portal.accounts.tokens import issue_token
 from sok import bench
 from sok.facets import REGISTER_NAMES_KEY
 from sok.index import rebuild_database_index
@@ -77,8 +77,8 @@ def test_submitted_and_accepted_of_every_county_never_drafts(api, indexed, role)
 
 
 def test_token_authentication(client, users, indexed):
-    token = Token.objects.create(user=users["ks"])
-    response = client.get(URL + "?q=helse", HTTP_AUTHORIZATION=f"Token {token.key}")
+    token = issue_token(users["ks"], name="test", days=1)[1]
+    response = client.get(URL + "?q=helse", HTTP_AUTHORIZATION=f"Token {token}")
     assert response.status_code == 200
     assert set(numbers(response)) == {"4003", "0301"}
 

@@ -7,8 +7,8 @@ from collections import Counter
 import pytest
 from django.http import QueryDict
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
+from portal.accounts.tokens import issue_token
 from skjema.models import MunicipalityProfile, Version
 from sok import bench
 from sok.forms import SearchForm
@@ -63,8 +63,8 @@ def test_query_mix_is_fixed_and_every_query_is_valid(db, register):
 def test_latency_through_the_api(users, database_backend):
     bench.seed(users["imdi"], rounds=[2031], municipalities=5)
     rebuild_database_index()
-    token = Token.objects.create(user=users["imdi"])
-    client = Client(HTTP_AUTHORIZATION=f"Token {token.key}")
+    token = issue_token(users["imdi"], name="bench", days=1)[1]
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
     paths = bench.query_mix()[:4]
     samples = bench.measure_latency(client, paths, repeat=2, warmup=1)
     assert len(samples) == 8
@@ -128,7 +128,7 @@ def test_fixed_costs_are_measured(users, elasticsearch_backend):
 
     rebuild_database_index()
     elasticsearch_backend.rebuild()
-    token = Token.objects.create(user=users["imdi"]).key
+    token = issue_token(users["imdi"], name="bench-2", days=1)[1]
     client = Client(HTTP_AUTHORIZATION=f"Token {token}")
     api, engine = bench.fixed_costs(client, elasticsearch_backend, repeat=5)
     assert 0 < api < 1000

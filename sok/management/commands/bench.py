@@ -118,10 +118,10 @@ class Command(BaseCommand):
     # -- child: seed, measure, report ------------------------------------------------------------
 
     def _work(self, options):
-        from rest_framework.authtoken.models import Token
         from tqdm import tqdm
 
         from portal.accounts.models import Role, User
+        from portal.accounts.tokens import issue_token
         from sok.backends.elasticsearch import ElasticsearchBackend
         from sok.index import rebuild_database_index
         from sok.models import SearchDocument, SearchFacet, SearchTerm
@@ -131,7 +131,7 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0, interactive=False)
         call_command("load_register", verbosity=0)
         user = User.objects.create_user("bench-imdi", role=Role.IMDI_OFFICER)
-        token = Token.objects.create(user=user).key
+        token = issue_token(user, name="bench", days=1)[1]
         rounds = bench.ROUNDS[: max(1, min(5, options["rounds"]))]
         register = bench.Register.load(options["municipalities"])
         total = len(register.municipalities) * len(rounds)
