@@ -25,6 +25,12 @@ version = (
 submission = version.submission
 county = submission.county
 others = list(Version.objects.filter(submission=submission).order_by("number"))
+draft = (
+    Submission.objects.filter(round__year=year, kind="profile", county=county, status="draft")
+    .select_related("municipality")
+    .order_by("municipality__number")
+    .first()
+)
 meeting = (
     MeetingPage.objects.live()
     .filter(round_year=year, kind=MeetingKind.COUNTY_COOPERATION, county=county)
@@ -48,6 +54,7 @@ print(
                 "year": year,
                 "county_number": county.number,
                 "municipality_number": submission.municipality.number,
+                "draft_municipality_number": (draft or submission).municipality.number,
                 "profile_section": PROFILE_SECTIONS[0].key,
                 "county_section": COUNTY_SECTIONS[0].key,
                 "version_id": version.pk,

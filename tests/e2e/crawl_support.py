@@ -30,7 +30,7 @@ class Pattern:
         position = 0
         for match in CONVERTER.finditer(self.route):
             parts.append(self.route[position : match.start()])
-            value = sample_for(self.route[: match.start()], match.group("name"), samples)
+            value = sample_for(self.route, match.start(), match.group("name"), samples)
             if value is None:
                 return None
             parts.append(str(value))
@@ -44,11 +44,16 @@ class Pattern:
 QUERIES = {"skjema:compare-pick": "?a={a_id}&b={b_id}&innsending={submission_id}"}
 
 
-def sample_for(before: str, name: str, samples: dict):
-    """The sample for a route argument; ``number`` is a county's when the route says so."""
+def sample_for(route: str, position: int, name: str, samples: dict):
+    """The sample for a route argument; ``number`` is a county's when the route says so, and
+    a draft's (which the county may still edit) on a section's edit page."""
+    before = route[:position]
     if name == "number":
-        county = before.endswith(("fylke/", "fylker/"))
-        return samples.get("county_number" if county else "municipality_number")
+        if before.endswith(("fylke/", "fylker/")):
+            return samples.get("county_number")
+        if "<slug:section_key>" in route:
+            return samples.get("draft_municipality_number")
+        return samples.get("municipality_number")
     if name == "section_key":
         return samples.get("county_section" if "/fylke/" in before else "profile_section")
     return samples.get(name)
@@ -185,7 +190,7 @@ def rule_for(pattern: Pattern) -> Rule | None:
 # against the response rather than assumed.
 OUTCOME_REASONS = {
     "refused": "the role may not open it (403 from portal.accounts.rules)",
-    "login": "anonymous: redirected to the login page",
+    "login": "redirected to the portal's login page",
     "post-only": "POST only: a GET gets the portal's 405 page",
     "redirect": "redirects to another page, which is crawled in its own right",
     "file": "a file download",

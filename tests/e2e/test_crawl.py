@@ -92,6 +92,8 @@ class Crawl:
         return outcome, response.status, headers
 
     def check(self, path: str, *, expected_status: int = 200) -> None:
+        if path in self.crawled:
+            return  # the same page under another pattern or page type
         page = self.page
         response = page.goto(path)
         where = f"[{self.role}] {path}"

@@ -1,5 +1,5 @@
 // Wagtail's admin, for every page: the rich-text editor (Draftail) draws a contenteditable
-// textbox without a name; give it its field's label (WCAG 4.1.2). Empty headings Wagtail draws
+// textbox without a name; give it its field's label (WCAG 4.1.2). The skip link moves focus. Empty headings Wagtail draws
 // in report tables for untitled objects are taken out of the heading outline.
 (function () {
   "use strict";
@@ -19,6 +19,16 @@
       headings[j].setAttribute("aria-hidden", "true");
     }
   }
+  // Wagtail's skip link: make sure focus lands in the main content (its own handler leaves
+  // focus on the link in Chromium).
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a.skiplink");
+    if (!link) return;
+    var target = document.querySelector(link.getAttribute("href"));
+    if (!target) return;
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    window.setTimeout(function () { target.focus(); }, 0);
+  }, true);
   function start() {
     labelEditors(document);
     new MutationObserver(function () { labelEditors(document); })
