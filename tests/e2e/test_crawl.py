@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections import defaultdict
 from pathlib import Path
 
@@ -255,6 +256,7 @@ def test_every_page_of_every_role_is_accessible(browser, portal_server, axe, dem
     problems: list[str] = []
     missed: list[str] = []
     for role in ROLES:
+        started = time.monotonic()
         crawl = Crawl(browser, portal_server, axe, role, users[role])
         try:
             crawl.login()
@@ -272,6 +274,7 @@ def test_every_page_of_every_role_is_accessible(browser, portal_server, axe, dem
         ]
         report[role] = {
             "pages crawled": len(crawl.crawled),
+            "seconds": round(time.monotonic() - started),
             "pages": crawl.crawled,
             "patterns": {outcome: len(items) for outcome, items in outcomes.items()},
             "classified": dict(outcomes),
@@ -280,6 +283,9 @@ def test_every_page_of_every_role_is_accessible(browser, portal_server, axe, dem
     path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     print(f"\nCrawl report: {path}")
     for role, entry in report.items():
-        print(f"  {role}: {entry['pages crawled']} pages crawled; {entry['patterns']}")
+        print(
+            f"  {role}: {entry['pages crawled']} pages crawled in {entry['seconds']} s; "
+            f"{entry['patterns']}"
+        )
     assert not missed, "patterns neither crawled nor classified:\n" + "\n".join(missed)
     assert not problems, f"{len(problems)} problems:\n" + "\n\n".join(problems)
