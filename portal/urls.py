@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
-from django.views.generic import TemplateView
+from django.views.generic import RedirectView, TemplateView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -58,5 +58,8 @@ if settings.DEBUG:
 # platform: an unknown address under /api/ answers JSON, as the API does, not the HTML 404 page.
 urlpatterns += [
     re_path(r"^api/", api_guards.api_not_found),
+    # Wagtail's own page-privacy login form (a plain password form in Wagtail's look): the
+    # portal's login page instead, with its rate limits and second factor.
+    path("_util/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("", include(wagtail_urls)),
 ]

@@ -55,3 +55,12 @@ def meeting_documents_for_participants_only(document, request):
     if document.collection_id in editorial and not documents.may_download(request.user, document):
         raise Http404
     return None
+
+
+@hooks.register("insert_global_admin_js")
+def admin_accessibility_fixes():
+    """Names for Draftail's editors and no empty headings in the admin (js/admin-a11y.js)."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<script src="{}" defer></script>', static("js/admin-a11y.js"))

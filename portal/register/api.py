@@ -6,6 +6,7 @@ import re
 import django_filters
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
@@ -54,7 +55,7 @@ def _structure_or_error(value: str) -> StructureVersion:
 class StructureFilterMixin(django_filters.FilterSet):
     structure = django_filters.CharFilter(
         method="filter_structure",
-        label="Strukturversjon (kode som «2024», eller et årstall)",
+        label=_lazy("Strukturversjon (kode som «2024», eller et årstall)"),
     )
 
     def filter_structure(self, queryset, name, value):
@@ -68,8 +69,8 @@ class CountyFilter(StructureFilterMixin):
 
 
 class MunicipalityFilter(StructureFilterMixin):
-    county = django_filters.CharFilter(field_name="county__number", label="Fylkesnummer")
-    current = django_filters.BooleanFilter(method="filter_current", label="Bare gjeldende")
+    county = django_filters.CharFilter(field_name="county__number", label=_lazy("Fylkesnummer"))
+    current = django_filters.BooleanFilter(method="filter_current", label=_lazy("Bare gjeldende"))
 
     class Meta:
         model = Municipality

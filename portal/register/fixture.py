@@ -14,6 +14,7 @@ from .geo.services import sync_neighbours
 from .models import (
     CodeChange,
     County,
+    Malform,
     Municipality,
     Programme,
     ProgrammeArea,
@@ -59,6 +60,9 @@ class _CountyRecord(forms.Form):
     parallel_names = _NameListField(required=False)
     valid_from = forms.DateField(required=False)
     valid_to = forms.DateField(required=False)
+    # Only where a source is named in fixtures/README.md; a record without it keeps what the
+    # administrator has set.
+    malform = forms.ChoiceField(choices=Malform.choices, required=False)
 
 
 class _MunicipalityRecord(_CountyRecord):

@@ -1,5 +1,6 @@
 """API representations of the register. Numbers are always strings ("0301")."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -45,9 +46,9 @@ class NeighbourSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="neighbour.name")
     kind = serializers.ChoiceField(
         choices=MunicipalityNeighbour.Kind.choices,
-        help_text='"border": felles grense; "water": under 2 km over vann.',
+        help_text=_('"border": felles grense; "water": under 2 km over vann.'),
     )
-    distance_m = serializers.IntegerField(help_text="Avstand i meter; 0 ved felles grense.")
+    distance_m = serializers.IntegerField(help_text=_("Avstand i meter; 0 ved felles grense."))
 
     class Meta:
         model = MunicipalityNeighbour
@@ -62,7 +63,7 @@ class MunicipalityDetailSerializer(MunicipalitySerializer):
         source="neighbour_links",
         many=True,
         read_only=True,
-        help_text="Nabokommuner i dagens struktur (felles grense, eller under 2 km over vann).",
+        help_text=_("Nabokommuner i dagens struktur (felles grense, eller under 2 km over vann)."),
     )
 
     class Meta(MunicipalitySerializer.Meta):
@@ -108,16 +109,18 @@ class StatisticValueSerializer(serializers.Serializer):
     value = serializers.CharField(
         source="plain_value",
         allow_null=True,
-        help_text='Desimaltall som tekst ("20", "33.3"); null når status ikke er "value".',
+        help_text=_('Desimaltall som tekst ("20", "33.3"); null når status ikke er "value".'),
     )
     status = serializers.ChoiceField(
         choices=StatisticValue.Status.choices,
-        help_text='"value": tall; "not_applicable": «.» i kilden; "missing": tom celle; '
-        '"suppressed": «:» (skjermet).',
+        help_text=_(
+            '"value": tall; "not_applicable": «.» i kilden; "missing": tom celle; '
+            '"suppressed": «:» (skjermet).'
+        ),
     )
     recorded_as = serializers.CharField(
         source="municipality.number",
-        help_text="Kommunenummeret verdien er oppført på i kilden (kan være en historisk kode).",
+        help_text=_("Kommunenummeret verdien er oppført på i kilden (kan være en historisk kode)."),
     )
 
 
@@ -125,13 +128,15 @@ class YearTotalSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     value = serializers.CharField(
         allow_null=True,
-        help_text='Kommunens tall for året som tekst ("30"); null når status ikke er "value".',
+        help_text=_('Kommunens tall for året som tekst ("30"); null når status ikke er "value".'),
     )
     status = serializers.ChoiceField(choices=StatisticValue.Status.choices)
     parts = serializers.ListField(
         child=serializers.CharField(),
-        help_text="Kommunenumrene tallet bygger på (flere når delene i en senere sammenslåing "
-        "er lagt sammen).",
+        help_text=_(
+            "Kommunenumrene tallet bygger på (flere når delene i en senere sammenslåing "
+            "er lagt sammen)."
+        ),
     )
 
 
@@ -142,8 +147,10 @@ class IndicatorSeriesSerializer(serializers.Serializer):
     source = serializers.CharField(source="indicator.source")
     values = StatisticValueSerializer(many=True)
     totals = serializers.SerializerMethodField(
-        help_text="Ett tall per år for kommunen, etter portalens ene skjermingsregel: er en del "
-        'skjermet, er hele året skjermet ("suppressed"), aldri summen av de synlige delene.'
+        help_text=_(
+            "Ett tall per år for kommunen, etter portalens ene skjermingsregel: er en del "
+            'skjermet, er hele året skjermet ("suppressed"), aldri summen av de synlige delene.'
+        )
     )
 
     @extend_schema_field(YearTotalSerializer(many=True))

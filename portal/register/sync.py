@@ -90,12 +90,15 @@ def summary_line(tallies: Iterable[Tally]) -> str:
 
 
 def region_values(record: dict) -> dict:
-    return {
+    values = {
         "name": record["name"],
         "parallel_names": record["parallel_names"],
         "valid_from": record["valid_from"],
         "valid_to": record["valid_to"],
     }
+    if record.get("malform"):
+        values["malform"] = record["malform"]
+    return values
 
 
 def sync_occupations(records: dict[str, tuple[str, int, str | None]]) -> Table:
