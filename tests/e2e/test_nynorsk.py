@@ -120,10 +120,6 @@ def test_county_round_in_nynorsk(browser, portal_server, assert_accessible):
         context.close()
 
 
-# The review pages (templates/skjema/review/) and the search page (templates/sok/) are wrapped
-# for translation on the returns and search branches; until they are merged these pages still
-# show bokmål, which this test reports. Remove the marker after the merge.
-@pytest.mark.xfail(reason="review and search templates are wrapped on other branches", strict=False)
 def test_review_and_search_in_nynorsk(browser, portal_server, assert_accessible):
     context, imdi = sign_in_in_nynorsk(browser, portal_server, "imdi")
     try:
