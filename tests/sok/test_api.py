@@ -100,6 +100,7 @@ def test_shape_matches_the_documented_serializer(api, indexed):
         "facets",
         "backend",
         "degraded",
+        "near",
     }
     skien = next(h for h in body["results"] if h["municipality"]["number"] == "4003")
     assert skien["municipality"] == {"number": "4003", "name": "Skien", "parallel_names": []}
