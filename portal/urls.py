@@ -57,3 +57,6 @@ urlpatterns += [
     re_path(r"^api/", api_guards.api_not_found),
     path("", include(wagtail_urls)),
 ]
+
+# ops: a Norwegian 503 page (Retry-After) while the database cannot be reached, else the 500 page.
+handler500 = "portal.errors.server_error"
