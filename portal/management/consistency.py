@@ -63,12 +63,12 @@ def search_problems(*, limit: int = 20) -> tuple[list[str], dict]:
 
     backend = get_backend()
     if isinstance(backend, ElasticsearchBackend):
-        backend.client.indices.refresh(index=backend.alias)
+        # The web's short timeout is for pages; a check may wait for a busy node.
+        client = backend.client.options(request_timeout=30)
+        client.indices.refresh(index=backend.alias)
         indexed = {
             hit["_id"]: hit["_source"].get("payload")
-            for hit in helpers.scan(
-                backend.client, index=backend.alias, _source=["payload"], size=500
-            )
+            for hit in helpers.scan(client, index=backend.alias, _source=["payload"], size=500)
         }
         figures["elasticsearch"] = len(indexed)
         problems += [

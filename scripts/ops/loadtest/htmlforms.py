@@ -12,6 +12,7 @@ class Form:
     fields: list[tuple[str, str]] = field(default_factory=list)
     buttons: list[tuple[str, str]] = field(default_factory=list)
     enctype: str = ""
+    options: dict[str, list[str]] = field(default_factory=dict)
 
     def data(self, overrides: dict | None = None, button: str | None = None) -> dict:
         """The fields as a dict of lists, with ``overrides`` replacing whole fields."""
@@ -91,6 +92,7 @@ class _Parser(HTMLParser):
             self._option = None
         elif tag == "select" and self._select is not None and self._form is not None:
             name, options = self._select
+            self._form.options[name] = [v for v, _selected in options]
             chosen = [v for v, selected in options if selected]
             if not chosen and options and not self._multiple:
                 chosen = [options[0][0]]
