@@ -10,6 +10,7 @@ worker  the job worker killed (SIGKILL) mid-run and started again: no failures; 
 deploy  `manage.py migrate` and a graceful reload of gunicorn (SIGHUP) mid-run: no failures
 """
 
+import contextlib
 import os
 import shutil
 import signal
@@ -167,10 +168,8 @@ class PostgresRestart(NoFault):
 
     def cleanup(self):
         if (self.data / "postmaster.pid").exists():
-            try:
+            with contextlib.suppress(subprocess.CalledProcessError):
                 self._ctl("stop", "-m", "immediate")
-            except subprocess.CalledProcessError:
-                pass
         shutil.rmtree(self.data, ignore_errors=True)
         shutil.rmtree(self.socket, ignore_errors=True)
 
