@@ -146,17 +146,24 @@ class PostgresRestart(NoFault):
         )  # fmt: skip
 
     def before(self):
+        """Start the private cluster, made on first use; kept (stopped) between runs, so the
+        template database with the demo is made only once."""
         self.cleanup()
-        for folder in (self.data, self.socket):
-            folder.mkdir(parents=True)
-            shutil.chown(folder, "postgres", "postgres")
-        pwfile = self.socket / "pw"
-        pwfile.write_text("portal\n")
-        shutil.chown(pwfile, "postgres", "postgres")
-        _as_postgres(
-            _pg_bin("initdb"), "-D", str(self.data), "-U", "portal", "--pwfile", str(pwfile),
-            "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--locale=C.UTF-8",
-        )  # fmt: skip
+        if not (self.data / "PG_VERSION").exists():
+            shutil.rmtree(self.data, ignore_errors=True)
+            for folder in (self.data, self.socket):
+                folder.mkdir(parents=True, exist_ok=True)
+                shutil.chown(folder, "postgres", "postgres")
+            pwfile = self.socket / "pw"
+            pwfile.write_text("portal\n")
+            shutil.chown(pwfile, "postgres", "postgres")
+            _as_postgres(
+                _pg_bin("initdb"), "-D", str(self.data), "-U", "portal", "--pwfile", str(pwfile),
+                "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8",
+                "--locale=C.UTF-8",
+            )  # fmt: skip
+        self.socket.mkdir(parents=True, exist_ok=True)
+        shutil.chown(self.socket, "postgres", "postgres")
         self._ctl("start")
 
     def inject(self):
@@ -169,9 +176,7 @@ class PostgresRestart(NoFault):
     def cleanup(self):
         if (self.data / "postmaster.pid").exists():
             with contextlib.suppress(subprocess.CalledProcessError):
-                self._ctl("stop", "-m", "immediate")
-        shutil.rmtree(self.data, ignore_errors=True)
-        shutil.rmtree(self.socket, ignore_errors=True)
+                self._ctl("stop", "-m", "fast")
 
 
 class ElasticsearchRestart(NoFault):

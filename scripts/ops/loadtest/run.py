@@ -131,7 +131,12 @@ class Stack:
         if exists != "1" or not media_cache.exists():
             log(f"making the template database {template} (migrate, register, demo: minutes)")
             psql(server, f'DROP DATABASE IF EXISTS "{template}"', f'CREATE DATABASE "{template}"')
-            env = {"DATABASE_URL": with_db(self.db_url, template), "MEDIA_ROOT": str(media_cache)}
+            env = {
+                "DATABASE_URL": with_db(self.db_url, template),
+                "MEDIA_ROOT": str(media_cache),
+                "EMAIL_HOST": "",  # the demo's own e-mails go to the console (no SMTP server yet)
+                "ALLOW_CONSOLE_EMAIL": "true",
+            }
             shutil.rmtree(media_cache, ignore_errors=True)
             self.manage("migrate", "--no-input", "-v0", env=env)
             self.manage("load_register", "-v0", env=env)
@@ -147,25 +152,14 @@ class Stack:
             f'CREATE DATABASE "{name}" TEMPLATE "{template}"',
         )
         shutil.copytree(media_cache, self.media)
-        # Demo users get this run's password (the template's is thrown away).
+        if not (ROOT / "static" / "staticfiles.json").exists():
+            self.manage("collectstatic", "--no-input", "-v0")
+        # One Django start-up: this run's password for the demo users, the site's host name,
+        # the search index rebuilt, and the plan the clients work from.
         self.manage(
-            "shell", "-c",
-            "from django.contrib.auth import get_user_model as g\n"
-            "from django.contrib.auth.hashers import make_password as h\n"
-            f"g().objects.filter(is_active=True).update(password=h({PASSWORD!r}))",
+            "loadtest_data", "plan", str(self.work / "plan.json"), "--password", PASSWORD,
+            "--prepare",
         )  # fmt: skip
-        self.manage("migrate", "--no-input", "-v0")
-        self.manage("collectstatic", "--no-input", "-v0")
-        self.manage("set_site_host")
-        for attempt in range(3):  # a busy shared node may time out a bulk request
-            try:
-                self.manage("sok_reindex", "-v0")
-                break
-            except subprocess.CalledProcessError:
-                if attempt == 2:
-                    raise
-                log("sok_reindex failed (Elasticsearch busy?); trying again")
-        self.manage("loadtest_data", "plan", str(self.work / "plan.json"))
 
     def start(self, name: str, args: list[str]):
         logfile = open(self.work / f"{name}.log", "ab")
@@ -435,4 +429,6 @@ def main() -> int:
 
 
 if __name__ == "__main__":
+    # Ctrl+C or a TERM still stops the servers and the private PostgreSQL/Elasticsearch.
+    signal.signal(signal.SIGTERM, lambda *_args: sys.exit(143))
     sys.exit(main())
