@@ -120,10 +120,17 @@ def verify(ledger: dict, *, outbox_wait: float = 120) -> tuple[list[str], dict]:
     for key, count in sorted(seen.items()):
         if made.get(key, 0) != count:
             problems.append(f"tildeling {key}: klienten så {count}, databasen har {made.get(key)}")
+    attempted = Counter((a["household"], a["municipality"]) for a in ledger.get("attempts", []))
+    in_flight = 0
     for key, count in sorted(made.items()):
-        if key not in seen:
-            problems.append(f"tildeling {key}: {count} i databasen som ingen klient så lykkes")
+        if key in seen:
+            continue
+        if attempted.get(key, 0) >= count:
+            in_flight += count  # sent, stored, the answer cut off when the run stopped
+            continue
+        problems.append(f"tildeling {key}: {count} i databasen som ingen klient sendte")
     figures["allocations"] = sum(seen.values())
+    figures["allocations_in_flight_at_stop"] = in_flight
     round_ = Round.objects.get(year=year)
     over = [
         s

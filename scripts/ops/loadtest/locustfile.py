@@ -33,7 +33,7 @@ WORDS = ["skole", "sykepleier", "norskopplæring", "bolig", "fagbrev", "barnehag
 NORWEGIAN_503 = "midlertidig utilgjengelig"
 
 LEDGER = {"round": YEAR, "saves": [], "submissions": [], "allocations": [], "publishes": [],
-          "refused": [], "failures": [], "imports": []}  # fmt: skip
+          "refused": [], "failures": [], "imports": [], "attempts": []}  # fmt: skip
 _lock = threading.Lock()
 _counties = itertools.cycle(PLAN["counties"])
 _editors = itertools.cycle(PLAN["editors"])
@@ -204,6 +204,11 @@ class CountyOfficer(Portal):
         with self.post(confirm.action or location, confirm.data(), "regneark: bekreft") as r:
             if r.status_code in (302, 303):
                 note("imports", county=self.username)
+            elif r.status_code in (400, 409) and "<main" in r.text:
+                # The import refuses with its reasons on the page (a part changed in the
+                # portal since the download, nothing to import): right, and nothing written.
+                r.success()
+                note("refused", action="regneark", reason=f"avvist med grunn ({r.status_code})")
             else:
                 r.failure(f"bekreftelse: status {r.status_code}")
 
@@ -286,6 +291,9 @@ class ImdiOfficer(Portal):
         except LookupError:
             note("refused", action="tildel", reason="ingen kommune i rangeringen")
             return
+        # Written before sending: a request still in flight when the run stops may be stored
+        # without the client seeing the answer; the check tells that apart from a ghost.
+        note("attempts", household=household, municipality=choice.value("municipality"))
         with self.post(choice.action, choice.data(), "tildel") as r:
             location = r.headers.get("Location", "")
             if r.status_code == 302 and location.rstrip("/").endswith(
