@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run setup install test test-fast lint format bench clean worker serve messages
+.PHONY: run setup install test test-fast lint format bench clean worker serve messages loadtest
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,12 @@ bench: setup
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py bench
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py bench_placement
 	DJANGO_SETTINGS_MODULE=portal.settings.dev $(PY) manage.py bench_maps
+
+# ops: the mixed load test against the production stack on PostgreSQL + Elasticsearch (README,
+# «Lasttest»). LOADTEST_DURATION / LOADTEST_USERS shorten it; FAULT=pg|es|worker|deploy adds a fault.
+loadtest: install
+	$(PY) -m pip install --quiet -e '.[dev,load]'
+	FAULT=$(FAULT) $(PY) scripts/ops/loadtest/run.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-wal db.sqlite3-shm static .test-media .pytest_cache .ruff_cache

@@ -1,7 +1,13 @@
 """The portal's own error pages, in the user's language: a refused form (CSRF), and a page that
-explains a GET on a POST-only address (405) instead of Django's empty answer."""
+explains a GET on a POST-only address (405) instead of Django's empty answer, and a 503 page
+while the database cannot be reached."""
 
+import sys
+
+from django.db.utils import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 
 
@@ -46,3 +52,19 @@ class MethodNotAllowedPageMiddleware:
                 page["Allow"] = response["Allow"]
             return page
         return response
+
+
+# Errors that mean the database cannot be reached (restarting, failing over), not a bug.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+
+
+def server_error(request, template_name="500.html"):
+    """handler500: «Portalen er midlertidig utilgjengelig» (503, Retry-After) when the request
+    failed because the database is unreachable, e.g. while PostgreSQL restarts; otherwise the
+    ordinary 500 page. Neither page touches the database (no request context)."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_UNAVAILABLE):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponseServerError(loader.render_to_string(template_name))

@@ -63,3 +63,6 @@ urlpatterns += [
     path("_util/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
     path("", include(wagtail_urls)),
 ]
+
+# ops: a Norwegian 503 page (Retry-After) while the database cannot be reached, else the 500 page.
+handler500 = "portal.errors.server_error"

@@ -233,6 +233,12 @@ def _claim(pk: int, now: datetime.datetime) -> bool:
     )
 
 
+def message_id(pk: int) -> str:
+    """The notification's stable Message-ID, under the portal's own host name."""
+    host = urlsplit(settings.PORTAL_BASE_URL).hostname or "bosettingsportalen.local"
+    return f"<varsel-{pk}@{host}>"
+
+
 def deliver(ids: Iterable[int], *, now: datetime.datetime | None = None) -> int:
     """Send the given pending or failed notifications; returns how many were sent.
 
@@ -255,7 +261,9 @@ def deliver(ids: Iterable[int], *, now: datetime.datetime | None = None) -> int:
                 subject=row.subject,
                 body=row.body,
                 to=[address],
-                headers={"Auto-Submitted": "auto-generated"},
+                # One Message-ID per notification row, the same on every attempt: a mail
+                # system that sees it twice (a retry after a lost answer) can drop the copy.
+                headers={"Auto-Submitted": "auto-generated", "Message-ID": message_id(pk)},
                 connection=connection,
             )
             try:

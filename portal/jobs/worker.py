@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Q
-from django.db.utils import OperationalError
+from django.db.utils import InterfaceError, OperationalError
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks.base import TaskContext, TaskResultStatus
@@ -437,9 +437,20 @@ class Worker:
         signal.signal(signal.SIGINT, self.stop)
         _stopping.clear()
         count = 0
+        outage = 0
         while self.running:
             _drop_stale_connections()
-            outcome = self.run_once()
+            try:
+                outcome = self.run_once()
+            except (OperationalError, InterfaceError) as exc:
+                # The database is restarting or failing over: wait and reconnect, never die.
+                # A job claimed before the outage is taken back when its lease runs out.
+                outage += 1
+                logger.warning("Databasen svarer ikke (%s); prøver igjen", exc.__class__.__name__)
+                connections.close_all()
+                _stopping.wait(min(30.0, self.interval * 2**outage))
+                continue
+            outage = 0
             if outcome is not None:
                 count += 1
                 continue
