@@ -113,20 +113,7 @@ def test_ranking_map(page, login, assert_accessible):
     tab_through(page, figure, rows)
 
 
-@pytest.mark.parametrize(
-    "which",
-    [
-        "search",
-        pytest.param(
-            "ranking",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the ranking page is 326 px wide at 320 px (found by this test; "
-                "the page outside the map is placement's)",
-            ),
-        ),
-    ],
-)
+@pytest.mark.parametrize("which", ["search", "ranking"])
 def test_maps_readable_at_320_px(browser, portal_server, assert_accessible, which):
     context = browser.new_context(
         base_url=portal_server, locale="nb-NO", viewport={"width": 320, "height": 640}
