@@ -30,6 +30,12 @@ def seconds_left(session, now: float | None = None) -> dict[str, int]:
     return {"idle": max(0, int(idle)), "absolute": max(0, int(absolute))}
 
 
+def start(session, now: float | None = None) -> None:
+    """A new login starts both clocks (``user_logged_in``), so the first request after it
+    writes no session."""
+    session[STARTED] = session[SEEN] = time.time() if now is None else now
+
+
 class SessionExpiryMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -38,8 +44,8 @@ class SessionExpiryMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             session, now = request.session, time.time()
-            if STARTED not in session:
-                session[STARTED] = session[SEEN] = now
+            if STARTED not in session:  # logged in before this middleware existed
+                start(session, now)
             else:
                 left = seconds_left(session, now)
                 if left["idle"] <= 0 or left["absolute"] <= 0:

@@ -1,9 +1,11 @@
 """Keep role groups in place after migrate, and each user's groups in step with their role."""
 
+from django.contrib.auth.signals import user_logged_in
 from django.db import connections
 from django.db.models.signals import post_migrate, post_save
 from django.dispatch import receiver
 
+from . import sessions
 from .models import User
 from .services import ensure_role_groups, sync_role_groups
 
@@ -22,3 +24,9 @@ def _ensure_groups_after_migrate(sender, app_config=None, using="default", **kwa
     needed = {"auth_group", "auth_permission", "django_content_type"}
     if needed <= set(connections[using].introspection.table_names()):
         ensure_role_groups()
+
+
+@receiver(user_logged_in)
+def _start_session_clocks(sender, request=None, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        sessions.start(request.session)

@@ -30,7 +30,7 @@ def _per_county(name: str) -> Counter:
 def _index_counts(html: str) -> dict[str, int]:
     return {
         number: int(count)
-        for number, count in re.findall(r"Fylkesnummer (\d{2}) · (\d+) kommuner", html)
+        for number, count in re.findall(r"Fylkesnummer (\d{2}) · (\d+) kommuner?\b", html)
     }
 
 
