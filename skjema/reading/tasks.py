@@ -103,17 +103,19 @@ def changes_since(*, round_: Round, since: datetime.datetime | None, limit: int 
     )
     answers = ReviewComment.objects.filter(submission__round=round_, answered_at__gt=since)
     latest_answers = (
-        answers.values("submission")
-        .annotate(n=Count("pk"), at=Max("answered_at"))
-        .order_by("-at")
+        answers.values("submission").annotate(n=Count("pk"), at=Max("answered_at")).order_by("-at")
     )
     answer_rows = list(latest_answers[:limit])
-    by_pk = {
-        s.pk: s
-        for s in Submission.objects.filter(
-            pk__in=[row["submission"] for row in answer_rows]
-        ).select_related("round", "county", "municipality")
-    } if answer_rows else {}
+    by_pk = (
+        {
+            s.pk: s
+            for s in Submission.objects.filter(
+                pk__in=[row["submission"] for row in answer_rows]
+            ).select_related("round", "county", "municipality")
+        }
+        if answer_rows
+        else {}
+    )
     return {
         "transitions": list(
             transitions.select_related(
