@@ -28,6 +28,8 @@ from ..models import Submission
 from ..models.submissions import Status
 
 SESSION_KEY = "skjema_tasks_last_visit"
+# Drafts listed by name on the page; the rest are counted, with a link to the round list.
+DRAFTS_SHOWN = 10
 
 
 def _submission_url(submission: Submission) -> str:
@@ -63,6 +65,7 @@ def _county_context(round_, county) -> dict:
         row.title = _title(row)
         row.url = _submission_url(row)
     labels = dict(Status.choices)
+    drafts = [row for row in work if row.status == Status.DRAFT]
     return {
         "county": county,
         "status_counts": [
@@ -71,7 +74,8 @@ def _county_context(round_, county) -> dict:
         ],
         "total": sum(counts.values()),
         "returned": [row for row in work if row.status == Status.RETURNED],
-        "drafts": [row for row in work if row.status == Status.DRAFT],
+        "drafts": drafts[:DRAFTS_SHOWN],
+        "drafts_more": max(len(drafts) - DRAFTS_SHOWN, 0),
     }
 
 

@@ -70,6 +70,9 @@ class TestCounty:
         assert '<li data-status="submitted">Sendt inn: <strong>1</strong>' in html
         assert reverse("skjema:profile", args=[2027, "4003"]) in html
         assert "Fristen for innsending er" in html and "igjen" in html
+        # Telemark's county submission and 15 more drafts: ten by name, the rest counted
+        assert html.count('class="tasks-draft"') == 10
+        assert "og 6 til i rundelisten" in html
 
     def test_the_other_county_sees_only_its_own(self, client, work, users):
         as_user(client, users["fylke_a"])
