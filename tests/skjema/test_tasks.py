@@ -167,3 +167,29 @@ class TestRefused:
     def test_post_is_not_allowed(self, client, work, users):
         as_user(client, users["imdi"])
         assert client.post(URL).status_code == 405
+
+
+@pytest.mark.parametrize(
+    "who, allowed",
+    [
+        ("fylke_a", True),
+        ("fylke_b", True),
+        ("imdi", True),
+        ("admin", True),
+        ("ks", False),
+        ("editor", False),
+        ("outsider", False),
+    ],
+)
+def test_the_rule(users, who, allowed):
+    from portal.accounts import rules
+
+    assert rules.can_see_task_page(users[who]) is allowed
+
+
+def test_the_rule_refuses_anonymous():
+    from django.contrib.auth.models import AnonymousUser
+
+    from portal.accounts import rules
+
+    assert rules.can_see_task_page(AnonymousUser()) is False
