@@ -137,11 +137,11 @@ class TestImdi:
         services.answer_comment(comment, users["fylke_b"], "Tallet bygger på boligplanen.")
         services.submit(MunicipalityProfile.objects.get(pk=skien.pk), users["fylke_b"])
         html = client.get(URL).content.decode()
-        assert "1 sendt inn, 0 returnert, 1 kommentarer besvart" in html
+        assert "sendt inn 1, returnert 0, kommentarer besvart av fylkene 1." in html
         assert html.count('class="tasks-change"') == 2
         # the visit after that: nothing new
         html = client.get(URL).content.decode()
-        assert "0 sendt inn, 0 returnert, 0 kommentarer besvart" in html
+        assert "sendt inn 0, returnert 0, kommentarer besvart av fylkene 0." in html
 
     def test_a_broken_stored_visit_counts_as_the_first(self, client, work, users):
         as_user(client, users["imdi"])
