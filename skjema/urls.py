@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import meetings, notifications, review, review_queue, spreadsheets
+from .views import meetings, notifications, review, review_queue, spreadsheets, tasks
 from .views.county import bulk, dashboard, editing, receipts
 from .views.county import overview as submission_overview
 
@@ -44,6 +44,7 @@ def _submission_urls(segment: str, kind: str, prefix: str):
 
 COUNTY = [
     path("", dashboard.index, name="index"),
+    path("oppgaver/", tasks.tasks, name="tasks"),
     path("<int:year>/", dashboard.dashboard, name="dashboard"),
     path("<int:year>/fylke/", dashboard.own_county_submission, name="county-submission-own"),
     path("<int:year>/kommuner/samlet/", bulk.bulk, name="bulk"),

@@ -15,5 +15,6 @@ def roles(request):
             "can_access_admin": rules.can_access_admin(user),
             "can_search": rules.can_view_submitted(user),
             "can_follow_rounds": rules.can_follow_rounds(user),
+            "can_see_task_page": rules.can_see_task_page(user),
         }
     }

@@ -93,6 +93,13 @@ def can_work_review_queue(user) -> bool:
     return can_review(user)
 
 
+def can_see_task_page(user) -> bool:
+    """«Mine oppgaver»: a work list for those who have work in a round, a county's officers
+    (their county's submissions) and IMDi (the review). KS reads and editors publish: they
+    have no tasks there, and are refused."""
+    return is_county_officer(user) or is_imdi(user)
+
+
 def can_answer_review_comments(user, county: County) -> bool:
     """Answer IMDi's comments on a returned submission: the county's own officers."""
     return can_edit_county_data(user, county)

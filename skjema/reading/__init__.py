@@ -42,6 +42,14 @@ from .present import (
     stated_capacities,
 )
 from .review_queue import next_for_review, open_comment_count, review_queue
+from .tasks import (
+    changes_since,
+    county_status_counts,
+    county_work_list,
+    overdue_counties,
+    queue_top,
+    task_round,
+)
 from .versions import (
     earlier_codes,
     latest_by_submission,
@@ -52,6 +60,12 @@ from .versions import (
 )
 
 __all__ = [
+    "changes_since",
+    "county_status_counts",
+    "county_work_list",
+    "overdue_counties",
+    "queue_top",
+    "task_round",
     "next_for_review",
     "open_comment_count",
     "review_queue",
