@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
@@ -190,9 +191,23 @@ class AllocationListView(PlacementView, generics.GenericAPIView):
     )
     def get(self, request):
         rows = _allocations().order_by("-created_at", "-id")
-        year = request.query_params.get("round", "")
-        if year.isdigit():
-            rows = rows.filter(round__year=int(year))
+        years = request.query_params.getlist("round")
+        if len(years) > 1 or any(not (y.isascii() and y.isdigit() and len(y) <= 4) for y in years):
+            raise ValidationError(
+                {"round": [_("Skriv bosettingsåret som ett årstall, f.eks. 2027.")]}
+            )
+        if years:
+            round_ = Round.objects.filter(year=int(years[0])).first()
+            if round_ is None:
+                raise ValidationError(
+                    {
+                        "round": [
+                            _("Det finnes ingen runde for bosettingsåret %(year)s.")
+                            % {"year": years[0]}
+                        ]
+                    }
+                )
+            rows = rows.filter(round=round_)
         page = self.paginate_queryset(rows)
         return self.get_paginated_response(AllocationSerializer(page, many=True).data)
 

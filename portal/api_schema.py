@@ -38,3 +38,150 @@ def document_errors(result, generator, request, public):
                     },
                 )
     return result
+
+
+# The rules on input that the serializers enforce in code, stated in the schema, so a request
+# the schema allows is accepted and one it forbids is refused (schemathesis's
+# positive_data_acceptance and negative_data_rejection checks).
+_NOT_BLANK = {"type": "string", "pattern": r"\S"}
+_RETURN_RULE = {
+    "anyOf": [
+        {"required": ["reason"], "properties": {"reason": _NOT_BLANK}},
+        {"required": ["comments"], "properties": {"comments": {"type": "array", "minItems": 1}}},
+    ],
+    "description": "En retur må ha en begrunnelse eller minst én kommentar.",
+}
+_HOUSEHOLD_RULE = {
+    "anyOf": [
+        {
+            "required": ["adults"],
+            "properties": {
+                "adults": {"type": "array", "minItems": 1},
+                "unaccompanied_minor_age": {"nullable": True, "enum": [None]},
+            },
+        },
+        {
+            "required": ["unaccompanied_minor_age"],
+            "properties": {
+                "unaccompanied_minor_age": {"type": "integer", "minimum": 0, "maximum": 17},
+                "adults": {"type": "array", "maxItems": 0},
+                "children_ages": {"type": "array", "maxItems": 0},
+            },
+        },
+    ],
+}
+_CONNECTION_RULE = {
+    "anyOf": [
+        {"properties": {"required": {"type": "boolean", "enum": [False]}}},
+        {"required": ["municipality"], "properties": {"municipality": {"type": "string"}}},
+    ],
+}
+_MUNICIPALITY_NUMBER = r"^[0-9]{4}$"
+_COUNTY_NUMBER = r"^[0-9]{2}$"
+_STRICT = (
+    "RankingRequest",
+    "RankingWeights",
+    "BatchRequest",
+    "AllocationCreate",
+    "AllocationReason",
+    "MunicipalityCapacityUpdate",
+    "Household",
+    "BatchHousehold",
+    "HouseholdAdult",
+    "HouseholdConnection",
+)
+_YEAR = {"type": "integer", "minimum": 1900, "maximum": 2100}
+
+
+def _known_years() -> list[int]:
+    from skjema.models import Round
+
+    return sorted(Round.objects.values_list("year", flat=True))
+
+
+def _known_structures() -> list[str]:
+    from portal.register.models import StructureVersion
+
+    return sorted(StructureVersion.objects.values_list("code", flat=True))
+
+
+def _merge(schema: dict, rule: dict) -> None:
+    for key, value in rule.items():
+        if key == "description":
+            schema["description"] = f"{schema.get('description', '')} {value}".strip()
+        else:
+            schema[key] = value
+
+
+def _parameter(operation: dict, name: str) -> dict | None:
+    for parameter in operation.get("parameters", []):
+        if parameter.get("in") == "query" and parameter.get("name") == name:
+            return parameter.setdefault("schema", {})
+    return None
+
+
+def state_input_rules(result, generator, request, public):
+    components = result.get("components", {}).get("schemas", {})
+    for name in ("ProfileReturn", "CountySubmissionReturn"):
+        if name in components:
+            _merge(components[name], _RETURN_RULE)
+    for name in ("Household", "BatchHousehold"):
+        if name in components:
+            _merge(components[name], _HOUSEHOLD_RULE)
+            adults = components[name].get("properties", {}).get("adults")
+            if adults is not None:
+                adults["maxItems"] = 12
+    if "HouseholdConnection" in components:
+        _merge(components["HouseholdConnection"], _CONNECTION_RULE)
+    years = _known_years()
+    placement_round = {"type": "integer", "enum": years} if years else None
+    for name in ("RankingRequest", "BatchRequest", "AllocationCreate"):
+        properties = components.get(name, {}).get("properties", {})
+        if placement_round and "round" in properties:
+            description = properties["round"].get("description")
+            properties["round"] = {**placement_round}
+            properties["round"]["description"] = (
+                description or "Bosettingsåret til en runde som finnes."
+            )
+        if "households" in properties:
+            properties["households"].update(minItems=1, maxItems=300)
+        if name == "AllocationCreate" and "municipality" in properties:
+            properties["municipality"]["pattern"] = _MUNICIPALITY_NUMBER
+    for name in ("ProfileReviewCommentInput", "CountyReviewCommentInput"):
+        text = components.get(name, {}).get("properties", {}).get("text")
+        if text is not None:
+            text.update(_NOT_BLANK)
+    case_reference = components.get("BatchHousehold", {}).get("properties", {})
+    if "case_reference" in case_reference:
+        case_reference["case_reference"].update(_NOT_BLANK)
+    for name in _STRICT:  # plassering's StrictSerializer refuses unknown keys
+        if name in components:
+            components[name]["additionalProperties"] = False
+    bulk = components.get("BulkAccept", {}).get("properties", {})
+    if "ids" in bulk:
+        bulk["ids"]["minItems"] = 1
+    if "round" in bulk:
+        bulk["round"].update(_YEAR)
+    structures = _known_structures()
+    for path, operations in result.get("paths", {}).items():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            if path.endswith("/return/") and "requestBody" in operation:
+                operation["requestBody"]["required"] = True
+            if path.startswith("/api/v1/review-queue/"):
+                round_ = _parameter(operation, "round")
+                if round_ is not None:
+                    round_.update(_YEAR)
+            if path.startswith(("/api/v1/review-queue/", "/api/v1/placement/")):
+                county = _parameter(operation, "county")
+                if county is not None:
+                    county["pattern"] = _COUNTY_NUMBER
+            structure = _parameter(operation, "structure")
+            if structure is not None and structures:
+                structure["enum"] = structures
+            if path.startswith("/api/v1/placement/"):
+                round_ = _parameter(operation, "round")
+                if round_ is not None and placement_round:
+                    round_.update(placement_round)
+    return result

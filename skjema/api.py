@@ -21,12 +21,16 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ParseError
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from portal.accounts import rules
+from portal.register.filters import (
+    StrictBooleanFilter,
+    StrictChoiceFilter,
+    StrictPageNumberPagination,
+)
 from portal.register.models import county_number_validator, municipality_number_validator
 
 from . import api_review, services
@@ -131,8 +135,8 @@ class SubmissionFilter(django_filters.FilterSet):
         validators=[county_number_validator],
         label="Fylkesnummer, for eksempel «40»",
     )
-    status = django_filters.ChoiceFilter(choices=Status.choices, label="Status")
-    is_late = django_filters.BooleanFilter(label="Sendt inn etter fristen")
+    status = StrictChoiceFilter(choices=Status.choices, label="Status")
+    is_late = StrictBooleanFilter(label="Sendt inn etter fristen")
 
     class Meta:
         model = Submission
@@ -156,7 +160,7 @@ class CountySubmissionFilter(SubmissionFilter):
         model = CountySubmission
 
 
-class SubmissionPagination(PageNumberPagination):
+class SubmissionPagination(StrictPageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 200
 
@@ -499,7 +503,7 @@ CountySubmissionViewSet = documented(
 
 
 class RoundFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(choices=Round.Status.choices)
+    status = StrictChoiceFilter(choices=Round.Status.choices)
 
     class Meta:
         model = Round

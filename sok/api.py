@@ -61,18 +61,31 @@ def _schema_parameters() -> list[OpenApiParameter]:
         if field.help_text:
             description += f". {field.help_text}"
         kwargs: dict = {}
-        if isinstance(field, ChoiceListField | ValueListField):
-            kwargs.update(many=True, explode=True)
+        many = isinstance(field, ChoiceListField | ValueListField)
+        if many:
+            kwargs.update(explode=True)
             description += ". Kan gjentas; treff på minst én av verdiene."
-        if isinstance(field, forms.ChoiceField):  # also ChoiceListField
-            kwargs["enum"] = [value for value, _label in field.choices]
+        kind: dict
         if isinstance(field, PercentField):
-            kind = OpenApiTypes.NUMBER
+            kind = {"type": "number"}
         elif isinstance(field, forms.IntegerField):
-            kind = OpenApiTypes.INT
+            kind = {"type": "integer"}
         else:
-            kind = OpenApiTypes.STR
-        parameters.append(OpenApiParameter(name, kind, description=description, **kwargs))
+            kind = {"type": "string"}
+        # The bounds and patterns the form enforces, so the schema states them too.
+        for bound, key in (("min_value", "minimum"), ("max_value", "maximum")):
+            if getattr(field, bound, None) is not None and kind["type"] != "string":
+                kind[key] = (
+                    float(getattr(field, bound))
+                    if kind["type"] == "number"
+                    else int(getattr(field, bound))
+                )
+        if isinstance(field, ValueListField) and field.normalise is None:
+            kind["pattern"] = f"^(?:{field.pattern.pattern})$"
+        if isinstance(field, forms.ChoiceField):  # also ChoiceListField
+            kind["enum"] = [value for value, _label in field.choices]
+        schema = {"type": "array", "items": kind} if many else kind
+        parameters.append(OpenApiParameter(name, schema, description=description, **kwargs))
     return parameters
 
 

@@ -14,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from .filters import StrictBooleanFilter
 from .models import (
     County,
     Indicator,
@@ -70,7 +71,7 @@ class CountyFilter(StructureFilterMixin):
 
 class MunicipalityFilter(StructureFilterMixin):
     county = django_filters.CharFilter(field_name="county__number", label=_lazy("Fylkesnummer"))
-    current = django_filters.BooleanFilter(method="filter_current", label=_lazy("Bare gjeldende"))
+    current = StrictBooleanFilter(method="filter_current", label=_lazy("Bare gjeldende"))
 
     class Meta:
         model = Municipality
