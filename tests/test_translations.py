@@ -483,6 +483,7 @@ ALLOWED_SAME = {
     "Skriv inn teksten i merknaden.",
     "Skriv kommentaren til feltet.",
     "Skriv minst to ord med komma mellom.",
+    "Skriv «true» eller «false».",
     "Sorter",
     "sorter",
     "Sorter etter",
