@@ -39,6 +39,8 @@ class User(AbstractUser):
         help_text=_("Språket i portalen og i e-post. Tomt: nettleserens språk."),
     )
     role = models.CharField(_("rolle"), max_length=10, choices=Role.choices, blank=True)
+    # When the user last opened «Mine oppgaver»: what changed since then is shown there.
+    tasks_seen_at = models.DateTimeField(_("sist på «Mine oppgaver»"), null=True, editable=False)
     county = models.ForeignKey(
         "register.County",
         verbose_name=_("fylke"),

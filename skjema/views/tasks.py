@@ -5,14 +5,15 @@ per status, and what is not done yet (returned ones first, with IMDi's open comm
 correction deadline). An IMDi officer sees the review queue (count and the oldest few), the
 counties with overdue submissions and what changed since the previous visit to this page.
 
-The previous visit is kept in the session (``SESSION_KEY``, an ISO time): a new session starts
-afresh, which is enough for "since last time" and needs no table. KS, editors and others get
+The previous visit is kept on the user (``User.tasks_seen_at``), so "since last time" survives
+logging out and in (a session lasts at most 8 hours). KS, editors and others get
 403 (``rules.can_see_task_page``), anonymous visitors the login page."""
 
 from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
@@ -27,7 +28,6 @@ from .. import reading
 from ..models import Submission
 from ..models.submissions import Status
 
-SESSION_KEY = "skjema_tasks_last_visit"
 # Drafts listed by name on the page; the rest are counted, with a link to the round list.
 DRAFTS_SHOWN = 10
 
@@ -47,15 +47,11 @@ def _title(submission: Submission) -> str:
 
 def _previous_visit(request) -> datetime.datetime | None:
     """The time of the previous visit (then this one is stored); None on the first."""
-    stored = request.session.get(SESSION_KEY)
-    request.session[SESSION_KEY] = timezone.now().isoformat()
-    if not isinstance(stored, str):
-        return None
-    try:
-        previous = datetime.datetime.fromisoformat(stored)
-    except ValueError:
-        return None
-    return previous if timezone.is_aware(previous) else None
+    user = request.user
+    previous, now = user.tasks_seen_at, timezone.now()
+    get_user_model().objects.filter(pk=user.pk).update(tasks_seen_at=now)
+    user.tasks_seen_at = now
+    return previous
 
 
 def _county_context(round_, county) -> dict:
