@@ -100,3 +100,13 @@ def extensions_only_from(monkeypatch):
         monkeypatch.setattr(extensions, "_providers", kept)
 
     return keep
+
+
+@pytest.fixture(autouse=True)
+def _job_worker_not_left_stopping():
+    """A test that stops a worker sets the process-wide stop flag; the next test that runs a
+    job must not find it set (it would put its job back instead of running it)."""
+    yield
+    from portal.jobs import worker
+
+    worker._stopping.clear()

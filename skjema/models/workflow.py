@@ -1,6 +1,8 @@
 """Workflow records: immutable submitted versions, every status transition, IMDi's review
 comments (attached to a section and optionally a field), and the log of every saved edit."""
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -62,6 +64,17 @@ class Transition(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} {self.at:%d.%m.%Y %H:%M}"
+
+    @property
+    def carried_forward_text(self) -> str:
+        """A carry-forward's note in the reader's language (the stored reason is in the
+        language of whoever opened the round)."""
+        from django.utils.translation import gettext
+
+        year = re.search(r"\d{4}", self.reason or "")
+        if year is None:
+            return gettext("Nytt skjema.")
+        return gettext("Forhåndsutfylt fra %(year)s.") % {"year": year.group(0)}
 
 
 class ReviewComment(models.Model):

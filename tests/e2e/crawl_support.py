@@ -142,8 +142,8 @@ RULES = [
     ),
     Rule(
         "needs-state",
-        r"moter/<int:meeting_id>/dokument\.docx$",
-        "the preparatory document as Word: exists once IMDi has generated it (POST …/lag/)",
+        r"moter/<int:meeting_id>/dokument\.(docx|pdf)$",
+        "the preparatory document as Word or PDF: exists once IMDi has generated it (POST …/lag/)",
     ),
     Rule(
         "needs-state",
