@@ -23,6 +23,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from portal import extensions
@@ -259,17 +261,17 @@ _ACTIONS = {
             comments=data["comments"],
             correction_deadline=data["correction_deadline"],
         ),
-        "Innsendingen er returnert til fylket for retting.",
+        gettext_lazy("Innsendingen er returnert til fylket for retting."),
     ),
     "accept": (
         lambda request, submission: AcceptForm(request.POST),
         lambda submission, user, data: services.accept(submission, user, reason=data["reason"]),
-        "Innsendingen er godkjent.",
+        gettext_lazy("Innsendingen er godkjent."),
     ),
     "reopen": (
         lambda request, submission: ReopenForm(request.POST),
         lambda submission, user, data: services.reopen(submission, user, reason=data["reason"]),
-        "Innsendingen er gjenåpnet. Fylket kan rette og sende inn på nytt.",
+        gettext_lazy("Innsendingen er gjenåpnet. Fylket kan rette og sende inn på nytt."),
     ),
 }
 
@@ -277,7 +279,7 @@ _ACTIONS = {
 def _act(request, year: int, submission_id: int, action: str):
     submission = _reviewable(request, year, submission_id)
     if not rules.can_review(request.user):
-        raise PermissionDenied("Bare IMDi kan returnere, godkjenne og gjenåpne innsendinger.")
+        raise PermissionDenied(_("Bare IMDi kan returnere, godkjenne og gjenåpne innsendinger."))
     make_form, operation, success = _ACTIONS[action]
     form = make_form(request, submission)
     status = 400
@@ -376,11 +378,11 @@ def compare_pick(request):
     try:
         a_id, b_id = int(request.GET.get("a", "")), int(request.GET.get("b", ""))
     except ValueError:
-        messages.error(request, "Velg to versjoner å sammenligne: én i «Fra» og én i «Til».")
+        messages.error(request, _("Velg to versjoner å sammenligne: én i «Fra» og én i «Til»."))
         back = request.GET.get("innsending", "")
         if back.isdigit():
             return redirect("skjema:versions", int(back))
-        raise Http404("Ingen versjoner valgt.") from None
+        raise Http404(_("Ingen versjoner valgt.")) from None
     return redirect("skjema:compare", a_id, b_id)
 
 
@@ -398,7 +400,7 @@ def compare(request, a_id: int, b_id: int):
         "new_label": _version_label(new),
     }
     if old.submission.kind != new.submission.kind:
-        context["error"] = (
+        context["error"] = _(
             "Versjonene er av ulik type (en kommuneprofil og et fylkesinnspill) og kan ikke "
             "sammenlignes felt for felt."
         )
