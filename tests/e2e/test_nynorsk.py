@@ -36,6 +36,7 @@ BOKMAL_WORDS = re.compile(
 CHROME_TEXT = """() => [...document.querySelectorAll(
   'h1, h2, h3, h4, label, legend, button, caption, th[scope=col], summary, .hint, dt,'
   + ' .error-summary h2, .breadcrumbs li:first-child, .site-nav, .site-footer')]
+  .filter(el => !el.querySelector('.facet-count'))  // a facet's values are the counties' text
   .map(el => el.innerText).join('\\n')"""
 
 
