@@ -12,12 +12,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
 from rest_framework import generics, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.accounts import rules
+from portal.api_parsers import SafeJSONParser
 from portal.register.models import Municipality
 from skjema.models import Round
 
@@ -54,7 +54,7 @@ class IsPlacementOfficer(BasePermission):
 
 class PlacementView(APIView):
     permission_classes = [IsPlacementOfficer]
-    parser_classes = [JSONParser]
+    parser_classes = [SafeJSONParser]
 
 
 def _refused(error: services.PlacementError) -> Response:

@@ -6,8 +6,6 @@ Profiles and county submissions share one viewset class and differ only in their
 
 from __future__ import annotations
 
-import json
-
 import django_filters
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -20,12 +18,12 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, ParseError
-from rest_framework.parsers import JSONParser
+from rest_framework.exceptions import NotFound
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
 from portal.accounts import rules
+from portal.api_parsers import SafeJSONParser
 from portal.register.filters import (
     StrictBooleanFilter,
     StrictChoiceFilter,
@@ -102,24 +100,6 @@ class CanReview(BasePermission):
 
 # ---------------------------------------------------------------------------------------------
 # parsing, filters and pagination
-
-
-class SafeJSONParser(JSONParser):
-    """JSON that can be handled and written out again. Deep nesting exhausts Python's recursion
-    limit, and a lone surrogate ("\\udc00") is valid JSON but not valid Unicode, so an error
-    message echoing it could not be encoded; both would end as a 500, so both are refused."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            data = super().parse(stream, media_type, parser_context)
-            json.dumps(data, ensure_ascii=False).encode("utf-8")
-        except RecursionError as exc:
-            raise ParseError(_("JSON-dataene er nøstet for dypt.")) from exc
-        except UnicodeEncodeError as exc:
-            raise ParseError(
-                _("Teksten inneholder ugyldige Unicode-tegn (enslige surrogater).")
-            ) from exc
-        return data
 
 
 class IntegerFilter(django_filters.NumberFilter):

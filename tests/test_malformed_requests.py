@@ -60,3 +60,33 @@ def test_a_huge_offset_is_a_clear_400(client):
     response = client.get("/api/v2/pages/", {"offset": HUGE})
     assert response.status_code == 400
     assert "offset" in response.json()["message"]
+
+
+# The API's JSON bodies (portal/api_parsers.py): a NUL cannot be stored in or compared against a
+# PostgreSQL text column (schemathesis found a 500 through a placement batch's education route),
+# a lone surrogate cannot be encoded, deep nesting exhausts the recursion limit. Each is a 400
+# with a Norwegian message on every endpoint, before a view reads the body.
+BAD_BODIES = [
+    ('{"round": 2027, "households": [{"case_reference": "a\\u0000b"}]}', "NUL-tegn"),
+    ('{"round": 2027, "households": [{"case_reference": "\\udc00"}]}', "enslige surrogater"),
+    ('{"a\\u0000": 1}', "NUL-tegn"),
+    ("[" * 5000 + "]" * 5000, "nøstet for dypt"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("body", "message"), BAD_BODIES)
+@pytest.mark.parametrize(
+    "url",
+    ["/api/v1/placement/batches/", "/api/v1/placement/rankings/", "/api/v1/placement/allocations/"],
+)
+def test_a_body_the_stack_cannot_store_is_refused(client, users, opened, url, body, message):
+    from plassering.models import Household
+
+    client.force_login(users["imdi"])
+    client.raise_request_exception = False
+    before = Household.objects.count()
+    response = client.post(url, body, content_type="application/json")
+    assert response.status_code == 400, (url, response.status_code, response.content[:200])
+    assert message in response.json()["detail"]
+    assert Household.objects.count() == before

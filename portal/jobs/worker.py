@@ -82,6 +82,11 @@ def new_worker_id() -> str:
 # claiming
 
 
+class QueueBusy(Exception):
+    """SQLite only: another connection holds the write lock, so whether a job is ready is not
+    known now. Not the same as an empty queue: ``run --batch`` must not stop on it."""
+
+
 def claim_next(
     *,
     worker_id: str,
@@ -114,8 +119,8 @@ def claim_next(
             state.lease_expires_at = now + datetime.timedelta(seconds=lease_seconds())
             state.save()
     except OperationalError as exc:
-        if is_locked_database_exception(exc):  # SQLite: another worker holds the lock
-            return None
+        if is_locked_database_exception(exc):  # SQLite: another connection holds the lock
+            raise QueueBusy from exc
         raise
     return db_result
 
@@ -442,6 +447,10 @@ class Worker:
             _drop_stale_connections()
             try:
                 outcome = self.run_once()
+            except QueueBusy:
+                # A page view or another worker is writing (SQLite): look again shortly.
+                _stopping.wait(min(self.interval, 0.2))
+                continue
             except (OperationalError, InterfaceError) as exc:
                 # The database is restarting or failing over: wait and reconnect, never die.
                 # A job claimed before the outage is taken back when its lease runs out.
