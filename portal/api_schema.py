@@ -45,7 +45,9 @@ def document_errors(result, generator, request, public):
 # The rules on input that the serializers enforce in code, stated in the schema, so a request
 # the schema allows is accepted and one it forbids is refused (schemathesis's
 # positive_data_acceptance and negative_data_rejection checks).
-_NOT_BLANK = {"type": "string", "pattern": r"\S"}
+# No NUL anywhere (portal/api_parsers.py refuses it: PostgreSQL cannot store it).
+_NO_NUL = r"^[^\u0000]*$"
+_NOT_BLANK = {"type": "string", "pattern": r"^[^\u0000]*\S[^\u0000]*$"}
 _RETURN_RULE = {
     "anyOf": [
         {"required": ["reason"], "properties": {"reason": _NOT_BLANK}},
@@ -77,6 +79,14 @@ _CONNECTION_RULE = {
         {"properties": {"required": {"type": "boolean", "enum": [False]}}},
         {"required": ["municipality"], "properties": {"municipality": {"type": "string"}}},
     ],
+}
+# An unaccompanied minor's allocation is one person.
+_MINOR_ALLOCATION_RULE = {
+    "anyOf": [
+        {"properties": {"minor_group": {"type": "string", "enum": [""]}}},
+        {"properties": {"persons": {"type": "integer", "enum": [1]}}},
+    ],
+    "description": "En tildeling av en enslig mindreårig gjelder én person.",
 }
 _MUNICIPALITY_NUMBER = r"^[0-9]{4}$"
 _COUNTY_NUMBER = r"^[0-9]{2}$"
@@ -116,6 +126,101 @@ def _known_structures() -> list[str]:
         return []
 
 
+def _register_codes() -> dict[str, list[str]]:
+    """The register's codes that requests refer to (an unknown one is refused with a 400): the
+    schema lists them, so what it allows is what the API accepts."""
+    from portal.register.models import Municipality, Occupation, Programme, ProgrammeArea
+
+    try:
+        return {
+            "occupation": sorted(Occupation.objects.values_list("code", flat=True)),
+            "area": sorted(ProgrammeArea.objects.values_list("code", flat=True)),
+            "programme": sorted(
+                [
+                    *Programme.objects.values_list("code", flat=True),
+                    *ProgrammeArea.objects.values_list("code", flat=True),
+                ]
+            ),
+            "municipality": sorted(Municipality.objects.values_list("number", flat=True)),
+            # An allocation goes to a municipality of the round's structure: today's.
+            "current": sorted(Municipality.objects.current().values_list("number", flat=True)),
+        }
+    except DatabaseError:
+        return {}
+
+
+def _search_codes() -> dict[str, list[str]]:
+    """What the search filters accept (sok.facets.register_names: today's municipalities for
+    «cooperation» and «near»; names are accepted too, the schema lists the numbers)."""
+    from sok.facets import register_names
+
+    try:
+        names = register_names()
+    except DatabaseError:
+        return {}
+    codes = {key: sorted(values) for key, values in names.items() if values}
+    if "cooperation" in codes:
+        codes["near"] = codes["cooperation"]
+    return codes
+
+
+def _comment_rule(kind: str) -> dict:
+    """A comment's field must be one of its section's fields."""
+    from skjema.sections import sections_for
+
+    return {
+        "anyOf": [
+            {
+                "properties": {
+                    "section": {"type": "string", "enum": [section.key]},
+                    "field": {"type": "string", "enum": ["", *section.fields]},
+                }
+            }
+            for section in sections_for(kind)
+        ]
+    }
+
+
+def _forbid_nul(schema: dict) -> None:
+    """Every free-text string of the components: no NUL."""
+    if not isinstance(schema, dict):
+        return
+    if schema.get("type") == "string" and not (
+        {"enum", "format", "pattern"} & schema.keys() or schema.get("readOnly")
+    ):
+        schema["pattern"] = _NO_NUL
+    for key in ("properties", "patternProperties"):
+        for child in (schema.get(key) or {}).values():
+            _forbid_nul(child)
+    for key in ("items", "additionalProperties"):
+        _forbid_nul(schema.get(key))
+    for key in ("anyOf", "oneOf", "allOf"):
+        for child in schema.get(key) or ():
+            _forbid_nul(child)
+
+
+def _set_enum(schema: dict | None, values: list[str]) -> None:
+    if schema is None or not values:
+        return
+    if schema.get("type") == "array":
+        schema = schema.setdefault("items", {"type": "string"})
+    schema.pop("pattern", None)
+    schema["enum"] = values
+
+
+def _search_paging(operation: dict) -> None:
+    """The search pages through at most MAX_RESULT_WINDOW hits (page × page_size); with the
+    largest page size that is this many pages. An empty sort is the default order."""
+    from sok.forms import MAX_PAGE_SIZE, MAX_RESULT_WINDOW
+
+    page = _parameter(operation, "page")
+    if page is not None:
+        page["maximum"] = MAX_RESULT_WINDOW // MAX_PAGE_SIZE
+    sort = _parameter(operation, "sort")
+    if sort is not None and "enum" in sort and "" not in sort["enum"]:
+        sort["enum"] = ["", *sort["enum"]]
+
+
 def _merge(schema: dict, rule: dict) -> None:
     for key, value in rule.items():
         if key == "description":
@@ -145,6 +250,7 @@ def state_input_rules(result, generator, request, public):
     if "HouseholdConnection" in components:
         _merge(components["HouseholdConnection"], _CONNECTION_RULE)
     years = _known_years()
+    codes = _register_codes()
     placement_round = {"type": "integer", "enum": years} if years else None
     for name in ("RankingRequest", "BatchRequest", "AllocationCreate"):
         properties = components.get(name, {}).get("properties", {})
@@ -158,22 +264,40 @@ def state_input_rules(result, generator, request, public):
             properties["households"].update(minItems=1, maxItems=300)
         if name == "AllocationCreate" and "municipality" in properties:
             properties["municipality"]["pattern"] = _MUNICIPALITY_NUMBER
-    for name in ("ProfileReviewCommentInput", "CountyReviewCommentInput"):
+            _set_enum(properties["municipality"], codes.get("current", []))
+    for name, kind in (
+        ("ProfileReviewCommentInput", "profile"),
+        ("CountyReviewCommentInput", "county"),
+    ):
         text = components.get(name, {}).get("properties", {}).get("text")
         if text is not None:
             text.update(_NOT_BLANK)
+        if name in components:
+            _merge(components[name], _comment_rule(kind))
+    adult = components.get("HouseholdAdult", {}).get("properties", {})
+    if "occupations" in adult:
+        _set_enum(adult["occupations"], codes.get("occupation", []))
+    if "education_route" in adult:
+        _set_enum(adult["education_route"], codes.get("area", []))
+    connection = components.get("HouseholdConnection", {}).get("properties", {})
+    if "municipality" in connection:
+        _set_enum(connection["municipality"], codes.get("municipality", []))
     case_reference = components.get("BatchHousehold", {}).get("properties", {})
     if "case_reference" in case_reference:
         case_reference["case_reference"].update(_NOT_BLANK)
     for name in _STRICT:  # plassering's StrictSerializer refuses unknown keys
         if name in components:
             components[name]["additionalProperties"] = False
+    reopen = components.get("Reopen", {}).get("properties", {})
+    if "reason" in reopen:
+        reopen["reason"].update(_NOT_BLANK)
     bulk = components.get("BulkAccept", {}).get("properties", {})
     if "ids" in bulk:
         bulk["ids"]["minItems"] = 1
     if "round" in bulk:
         bulk["round"].update(_YEAR)
     structures = _known_structures()
+    search_codes = _search_codes()
     for path, operations in result.get("paths", {}).items():
         for operation in operations.values():
             if not isinstance(operation, dict):
@@ -191,8 +315,42 @@ def state_input_rules(result, generator, request, public):
             structure = _parameter(operation, "structure")
             if structure is not None and structures:
                 structure["enum"] = structures
+            if path.startswith("/api/v1/search/profiles/"):
+                for name, values in search_codes.items():
+                    _set_enum(_parameter(operation, name), values)
+                _search_paging(operation)
             if path.startswith("/api/v1/placement/"):
                 round_ = _parameter(operation, "round")
                 if round_ is not None and placement_round:
                     round_.update(placement_round)
+    if "AllocationCreate" in components:
+        _merge(components["AllocationCreate"], _MINOR_ALLOCATION_RULE)
+    for name in _request_components(result):
+        _forbid_nul(components[name])
     return result
+
+
+def _request_components(result: dict) -> set[str]:
+    """The components that request bodies use, directly or through others (responses may echo
+    what was sent, a NUL included, in a 400's messages)."""
+    components = result.get("components", {}).get("schemas", {})
+    found: set[str] = set()
+
+    def refs(value):
+        if isinstance(value, dict):
+            ref = value.get("$ref", "")
+            name = ref.rsplit("/", 1)[-1]
+            if ref.startswith("#/components/schemas/") and name not in found:
+                found.add(name)
+                refs(components.get(name))
+            for child in value.values():
+                refs(child)
+        elif isinstance(value, list):
+            for child in value:
+                refs(child)
+
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if isinstance(operation, dict):
+                refs(operation.get("requestBody"))
+    return found & components.keys()

@@ -14,6 +14,8 @@ from drf_spectacular.utils import (
 
 from .models import Submission
 from .serializers import (
+    MAX_ID,
+    MAX_INTEGER,
     AcceptSerializer,
     AnswerSerializer,
     ConfirmResultSerializer,
@@ -106,13 +108,18 @@ MUNICIPALITY_PARAMETER = _parameter(
     "municipality", "Kommunenummer, for eksempel «0301»", type="string", pattern=r"^\d{4}$"
 )
 VERSION_PARAMETERS = [
-    _parameter("from", "Versjonen det sammenlignes fra.", type="integer", minimum=1),
-    _parameter("to", "Versjonen det sammenlignes til.", type="integer", minimum=1),
+    _parameter(
+        "from", "Versjonen det sammenlignes fra.", type="integer", minimum=1, maximum=MAX_INTEGER
+    ),
+    _parameter(
+        "to", "Versjonen det sammenlignes til.", type="integer", minimum=1, maximum=MAX_INTEGER
+    ),
     _parameter(
         "from_submission",
         "Id-en til en annen innsending av samme slag som «from» hentes fra.",
         type="integer",
         minimum=1,
+        maximum=MAX_ID,
     ),
 ]
 

@@ -356,6 +356,7 @@ def test_openapi_schema_documents_both_endpoints(client, users):
     assert parameters["county"]["schema"]["type"] == "array"
     assert parameters["county"]["explode"] is True
     assert set(parameters["sort"]["schema"]["enum"]) == {
+        "",  # the default order (relevance), as the search page sends it
         "relevance",
         "capacity",
         "remaining",  # placement's «ledig» sort
