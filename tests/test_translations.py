@@ -12,6 +12,8 @@ LOCALE = Path(__file__).resolve().parent.parent / "locale" / "nn" / "LC_MESSAGES
 
 # Words and phrases written the same in bokmål and nynorsk (and codes, names, numbers).
 ALLOWED_SAME = {
+    ", kolonne «%(column)s»",
+    ", rad %(row)s",
     # a11y: the same in both written standards
     "%(amount)s igjen",
     "%(at)s av %(by)s",
@@ -56,6 +58,7 @@ ALLOWED_SAME = {
     "arbeidskraftbehov",
     "Arbeidspraksis",
     "Ark",
+    "Ark «%(sheet)s»",
     "Arket «%(sheet)s»: %(title)s",
     "Arkivert",
     "Av",
@@ -76,6 +79,7 @@ ALLOWED_SAME = {
     "Behov for arbeidskraft, rad %(r)s",
     "Bli med i videomøtet",
     "bokmål",
+    "Bruk dagens nummer «%(current)s».",
     "Brødsmulesti",
     "Dagen er passert",
     "dagens kommune",
@@ -407,6 +411,7 @@ ALLOWED_SAME = {
     "Portalen",
     "Privat",
     "programområde",
+    "programområdekode",
     "prosent",
     "Rad",
     "Rad %(n)s",

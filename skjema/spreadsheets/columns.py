@@ -61,9 +61,9 @@ TEXT, INTEGER, DECIMAL, BOOLEAN, CHOICE, CHOICES, CODE, MUNICIPALITIES = (
     "municipalities",
 )
 REGISTER_NAMES = {
-    Occupation: "STYRK-08-kode",
-    ProgrammeArea: "programområdekode",
-    Municipality: "kommunenummer",
+    Occupation: _("STYRK-08-kode"),
+    ProgrammeArea: _("programområdekode"),
+    Municipality: _("kommunenummer"),
 }
 
 
@@ -245,8 +245,11 @@ def _refuse_dates(value) -> None:
     if isinstance(value, datetime.datetime | datetime.date | datetime.time):
         shown = value.strftime("%d.%m.%Y") if hasattr(value, "year") else str(value)
         raise CellError(
-            f"Regnearket har gjort verdien om til en dato ({shown}). Formater cellen som tekst "
-            "og skriv verdien på nytt."
+            _(
+                "Regnearket har gjort verdien om til en dato (%(shown)s). Formater cellen som "
+                "tekst og skriv verdien på nytt."
+            )
+            % {"shown": shown}
         )
 
 
@@ -257,13 +260,18 @@ def read_municipality_number(value) -> str:
         shown = _number_text(value)
         example = shown.zfill(4) if shown.isdigit() and len(shown) <= 4 else "0301"
         raise CellError(
-            f"{shown} er et tall; skriv kommunenummeret som tekst med fire sifre, "
-            f"f.eks. «{example}»."
+            _(
+                "%(shown)s er et tall; skriv kommunenummeret som tekst med fire sifre, f.eks. «%(example)s»."
+            )
+            % {"shown": shown, "example": example}
         )
     text = str(value or "").strip()
     if not re.fullmatch(r"\d{4}", text):
         raise CellError(
-            f"«{text}» er ikke et kommunenummer; skriv det som tekst med fire sifre, f.eks. «0301»."
+            _(
+                "«%(text)s» er ikke et kommunenummer; skriv det som tekst med fire sifre, f.eks. «0301»."
+            )
+            % {"text": text}
         )
     return text
 
@@ -295,39 +303,45 @@ def _read_text(column: Column, value, _codes) -> str:
         text = str(YES if value else NO)
     if column.max_length and len(text) > column.max_length:
         raise CellError(
-            f"Teksten er {len(text)} tegn lang; feltet har plass til høyst {column.max_length}."
+            _("Teksten er %(length)s tegn lang; feltet har plass til høyst %(max)s.")
+            % {"length": len(text), "max": column.max_length}
         )
     return text
 
 
 def _read_integer(column: Column, value, _codes) -> int:
     if isinstance(value, bool):
-        raise CellError("Skriv et helt tall.")
+        raise CellError(_("Skriv et helt tall."))
     if isinstance(value, float):
         if not value.is_integer():
-            raise CellError(f"{value} er ikke et helt tall.")
+            raise CellError(_("%(value)s er ikke et helt tall.") % {"value": _number_text(value)})
         number = int(value)
     elif isinstance(value, int):
         number = value
     else:
         text = re.sub(r"[\s\u00a0]", "", str(value))
         if not re.fullmatch(r"[-−]?\d+", text):
-            raise CellError(f"«{value}» er ikke et helt tall.")
+            raise CellError(_("«%(value)s» er ikke et helt tall.") % {"value": value})
         number = int(text.replace("−", "-"))
     if number < 0:
-        raise CellError("Tallet kan ikke være negativt.")
+        raise CellError(_("Tallet kan ikke være negativt."))
     if column.is_year:
         low, high = YEAR_RANGE
         if not low <= number <= high:
-            raise CellError(f"{number} er ikke et gyldig årstall; skriv f.eks. 2025.")
+            raise CellError(
+                _("%(number)s er ikke et gyldig årstall; skriv f.eks. 2025.") % {"number": number}
+            )
     elif number > MAX_COUNT:
-        raise CellError(f"{number} er urimelig stort; skriv et tall opp til {MAX_COUNT}.")
+        raise CellError(
+            _("%(number)s er urimelig stort; skriv et tall opp til %(max)s.")
+            % {"number": number, "max": MAX_COUNT}
+        )
     return number
 
 
 def _read_decimal(column: Column, value, _codes) -> str:
     if isinstance(value, bool):
-        raise CellError("Skriv et tall mellom 0 og 100.")
+        raise CellError(_("Skriv et tall mellom 0 og 100."))
     if _is_number(value):
         number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
     else:
@@ -335,16 +349,16 @@ def _read_decimal(column: Column, value, _codes) -> str:
         try:
             number = Decimal(text)
         except InvalidOperation as exc:
-            raise CellError(f"«{value}» er ikke et tall.") from exc
+            raise CellError(_("«%(value)s» er ikke et tall.") % {"value": value}) from exc
     if not number.is_finite():
-        raise CellError(f"«{value}» er ikke et tall.")
+        raise CellError(_("«%(value)s» er ikke et tall.") % {"value": value})
     if number < 0:
-        raise CellError("Tallet kan ikke være negativt.")
+        raise CellError(_("Tallet kan ikke være negativt."))
     if number > 100:
-        raise CellError("Resultatet må være et tall mellom 0 og 100.")
+        raise CellError(_("Resultatet må være et tall mellom 0 og 100."))
     number = number.normalize()
     if number.as_tuple().exponent < -1:
-        raise CellError("Skriv resultatet med høyst én desimal, f.eks. 72,5.")
+        raise CellError(_("Skriv resultatet med høyst én desimal, f.eks. 72,5."))
     return format(number, "f")
 
 
@@ -356,7 +370,10 @@ def _read_boolean(column: Column, value, _codes):
         return True
     if text in variants(NO):
         return False
-    raise CellError(f"«{value}» er ikke et gyldig svar; skriv «{YES}» eller «{NO}».")
+    raise CellError(
+        _("«%(value)s» er ikke et gyldig svar; skriv «%(yes)s» eller «%(no)s».")
+        % {"value": value, "yes": YES, "no": NO}
+    )
 
 
 def _choice(column: Column, value) -> str:
@@ -366,7 +383,10 @@ def _choice(column: Column, value) -> str:
         if wanted in {code.casefold(), header_key(label)}:
             return code
     allowed = ", ".join(f"«{label}»" for label in column.labels)
-    raise CellError(f"«{value}» er ikke et gyldig valg. Tillatte verdier: {allowed}.")
+    raise CellError(
+        _("«%(value)s» er ikke et gyldig valg. Tillatte verdier: %(allowed)s.")
+        % {"value": value, "allowed": allowed}
+    )
 
 
 def _read_choice(column: Column, value, _codes) -> str:
@@ -387,13 +407,18 @@ def _read_code(column: Column, value, known_codes) -> str:
     what = REGISTER_NAMES[column.register]
     if _is_number(value):
         shown = _number_text(value)
-        raise CellError(f"{shown} er et tall; skriv {what}n som tekst, f.eks. «{shown}».")
+        raise CellError(
+            _("%(shown)s er et tall; skriv koden som tekst, f.eks. «%(shown)s».") % {"shown": shown}
+        )
     # The drop-down offers «53 – Helsefagarbeidere»: the code is what comes before the dash.
     code = str(value).strip().split(" – ", 1)[0].strip()
     if column.register is ProgrammeArea:
         code = code.upper()
     if code not in known_codes[column.register]:
-        raise CellError(f"Ukjent {what} «{code}». Se arket «{GUIDE_SHEET}» for gyldige koder.")
+        raise CellError(
+            _("Ukjent %(what)s «%(code)s». Se arket «%(sheet)s» for gyldige koder.")
+            % {"what": what, "code": code, "sheet": GUIDE_SHEET}
+        )
     return code
 
 
@@ -401,8 +426,10 @@ def _read_municipalities(column: Column, value, known_codes) -> list[str]:
     if _is_number(value):
         shown = _number_text(value)
         raise CellError(
-            f"{shown} er et tall; skriv kommunenumrene som tekst med fire sifre, "
-            f"f.eks. «{shown.zfill(4) if shown.isdigit() else '0301'}»."
+            _(
+                "%(shown)s er et tall; skriv kommunenumrene som tekst med fire sifre, f.eks. «%(example)s»."
+            )
+            % {"shown": shown, "example": shown.zfill(4) if shown.isdigit() else "0301"}
         )
     numbers = []
     for part in re.split(r"[;,\s]+", str(value)):
@@ -410,11 +437,17 @@ def _read_municipalities(column: Column, value, known_codes) -> list[str]:
             continue
         if not re.fullmatch(r"\d{4}", part):
             raise CellError(
-                f"«{part}» er ikke et kommunenummer; skriv fire sifre og skill kommunene med "
-                "komma, f.eks. «4001, 4003»."
+                _(
+                    "«%(part)s» er ikke et kommunenummer; skriv fire sifre og skill kommunene med "
+                    "komma, f.eks. «4001, 4003»."
+                )
+                % {"part": part}
             )
         if part not in known_codes[Municipality]:
-            raise CellError(f"Kommunenummer «{part}» finnes ikke i kommunestrukturen for runden.")
+            raise CellError(
+                _("Kommunenummer «%(part)s» finnes ikke i kommunestrukturen for runden.")
+                % {"part": part}
+            )
         if part not in numbers:
             numbers.append(part)
     return sorted(numbers)

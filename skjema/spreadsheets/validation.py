@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Max
+from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
 
 from portal.register.models import Municipality, Occupation, ProgrammeArea
@@ -46,11 +47,11 @@ class Problem:
 
     @property
     def text(self) -> str:
-        where = f"Ark «{self.sheet}»" if self.sheet else "Filen"
+        where = _("Ark «%(sheet)s»") % {"sheet": self.sheet} if self.sheet else _("Filen")
         if self.row is not None:
-            where += f", rad {self.row}"
+            where += _(", rad %(row)s") % {"row": self.row}
         if self.column:
-            where += f", kolonne «{self.column}»"
+            where += _(", kolonne «%(column)s»") % {"column": self.column}
         return f"{where}: {self.message}"
 
     @property
@@ -161,9 +162,13 @@ def load_context(round_: Round, county, user) -> Context:
 def _cell_problem(cell) -> str | None:
     data_type = getattr(cell, "data_type", None)
     if data_type == "f":
-        return f"Cellen inneholder en formel ({cell.value}); skriv inn selve verdien."
+        return _("Cellen inneholder en formel (%(value)s); skriv inn selve verdien.") % {
+            "value": cell.value
+        }
     if data_type == "e":
-        return f"Cellen inneholder en feilverdi ({cell.value}); skriv inn verdien."
+        return _("Cellen inneholder en feilverdi (%(value)s); skriv inn verdien.") % {
+            "value": cell.value
+        }
     return None
 
 
@@ -195,13 +200,19 @@ def _header(sheet_title: str, cells, section: Section, problems: list[Problem]):
             problems.append(
                 Problem(
                     sheet_title,
-                    f"Kolonne {letter} har en ukjent overskrift «{cell.value}». Bruk bare "
-                    f"kolonnene fra arbeidsboken; se arket «{GUIDE_SHEET}».",
+                    _(
+                        "Kolonne %(letter)s har en ukjent overskrift «%(header)s». Bruk bare "
+                        "kolonnene fra arbeidsboken; se arket «%(sheet)s»."
+                    )
+                    % {"letter": letter, "header": cell.value, "sheet": GUIDE_SHEET},
                 )
             )
         elif key in seen:
             problems.append(
-                Problem(sheet_title, f"Kolonnen «{cell.value}» finnes mer enn én gang.")
+                Problem(
+                    sheet_title,
+                    _("Kolonnen «%(header)s» finnes mer enn én gang.") % {"header": cell.value},
+                )
             )
         else:
             seen.add(key)
@@ -213,7 +224,8 @@ def _header(sheet_title: str, cells, section: Section, problems: list[Problem]):
             problems.append(
                 Problem(
                     sheet_title,
-                    f"Kolonnen «{label}» mangler. Last ned en ny arbeidsbok fra portalen.",
+                    _("Kolonnen «%(label)s» mangler. Last ned en ny arbeidsbok fra portalen.")
+                    % {"label": label},
                 )
             )
     return mapping, len(problems) == count
@@ -243,7 +255,7 @@ def parse_sheet(
     rows = sheet.iter_rows(max_row=MAX_ROWS_PER_SHEET + 2, max_col=MAX_COLUMNS)
     header = next(rows, None)
     if header is None:
-        problems.append(Problem(title, "Arket er tomt; overskriftsraden mangler."))
+        problems.append(Problem(title, _("Arket er tomt; overskriftsraden mangler.")))
         return None
     mapping, ok = _header(title, header[:MAX_COLUMNS], section, problems)
     if not ok:
@@ -254,7 +266,11 @@ def parse_sheet(
     for sheet_row, cells in enumerate(rows, start=2):
         if sheet_row > MAX_ROWS_PER_SHEET + 1:
             problems.append(
-                Problem(title, f"Arket har mer enn {MAX_ROWS_PER_SHEET} rader.", sheet_row)
+                Problem(
+                    title,
+                    _("Arket har mer enn %(max)s rader.") % {"max": MAX_ROWS_PER_SHEET},
+                    sheet_row,
+                )
             )
             break
         row = _parse_row(title, sheet_row, cells, mapping, section, context)
@@ -268,8 +284,11 @@ def parse_sheet(
                 row.problems.append(
                     Problem(
                         title,
-                        f"Samme Rad-ID står også på rad {seen_uids[row.uid]}. Hver rad kan "
-                        "bare stå én gang; la Rad-ID stå tom for nye rader.",
+                        _(
+                            "Samme Rad-ID står også på rad %(row)s. Hver rad kan bare stå én "
+                            "gang; la Rad-ID stå tom for nye rader."
+                        )
+                        % {"row": seen_uids[row.uid]},
                         sheet_row,
                         UID_LABEL,
                     )
@@ -281,8 +300,8 @@ def parse_sheet(
                 row.problems.append(
                     Problem(
                         title,
-                        f"Kommunen står også på rad {seen_municipalities[row.municipality]}; "
-                        "arket skal ha én rad per kommune.",
+                        _("Kommunen står også på rad %(row)s; arket skal ha én rad per kommune.")
+                        % {"row": seen_municipalities[row.municipality]},
                         sheet_row,
                         MUNICIPALITY_LABEL,
                     )
@@ -320,7 +339,10 @@ def _parse_row(title, sheet_row, cells, mapping, section, context) -> ParsedRow 
         row.problems.append(Problem(title, message, sheet_row, column))
 
     for letter in stray:
-        problem(f"Kolonne {letter} har ingen overskrift, men cellen har en verdi.")
+        problem(
+            _("Kolonne %(letter)s har ingen overskrift, men cellen har en verdi.")
+            % {"letter": letter}
+        )
     for spec, cell in raw.items():
         message = _cell_problem(cell)
         if message:
@@ -349,7 +371,7 @@ def _parse_row(title, sheet_row, cells, mapping, section, context) -> ParsedRow 
         except CellError as exc:
             problem(str(exc), column.label)
     if section.key == "cooperation" and row.municipality in (data.get("partners") or []):
-        problem("En kommune kan ikke samarbeide med seg selv.", _label(section, "partners"))
+        problem(_("En kommune kan ikke samarbeide med seg selv."), _label(section, "partners"))
     row.data = data
     return row
 
@@ -386,17 +408,34 @@ def _municipality_problem(number: str, context: Context) -> str | None:
     if number in context.structure:
         name, county_number = context.structure[number]
         if county_number != county.number:
-            return (
-                f"Kommune {number} {name} hører ikke til {county.name}. Du kan bare laste opp "
+            return _(
+                "Kommune %(number)s %(name)s hører ikke til %(county)s. Du kan bare laste opp "
                 "data for kommunene i ditt eget fylke."
-            )
-        return f"Det finnes ikke noe skjema for {number} {name} i runden {context.round.year}."
+            ) % {"number": number, "name": name, "county": county.name}
+        return _("Det finnes ikke noe skjema for %(number)s %(name)s i runden %(year)s.") % {
+            "number": number,
+            "name": name,
+            "year": context.round.year,
+        }
     year = context.round.year
     if number in context.history:
         name, current = context.history[number]
-        hint = f" Bruk dagens nummer «{current}»." if current else ""
-        return f"{number} {name} er et eldre kommunenummer som ikke gjelder for {year}.{hint}"
-    return f"Kommunenummer «{number}» finnes ikke i kommunestrukturen for {year}."
+        hint = (
+            " " + _("Bruk dagens nummer «%(current)s».") % {"current": current} if current else ""
+        )
+        return (
+            _("%(number)s %(name)s er et eldre kommunenummer som ikke gjelder for %(year)s.")
+            % {
+                "number": number,
+                "name": name,
+                "year": year,
+            }
+            + hint
+        )
+    return _("Kommunenummer «%(number)s» finnes ikke i kommunestrukturen for %(year)s.") % {
+        "number": number,
+        "year": year,
+    }
 
 
 def _read_uid(value, section: Section, row: ParsedRow, context: Context, problem) -> str:
@@ -404,27 +443,36 @@ def _read_uid(value, section: Section, row: ParsedRow, context: Context, problem
         return str(uuid.uuid4())  # a new row; the id is fixed now so confirming creates it
     if not isinstance(value, str):
         problem(
-            "Rad-ID-en er endret til et tall. Ikke endre Rad-ID; la den stå tom for nye rader.",
+            _("Rad-ID-en er endret til et tall. Ikke endre Rad-ID; la den stå tom for nye rader."),
             UID_LABEL,
         )
         return ""
     try:
         uid = str(uuid.UUID(value.strip()))
     except ValueError:
-        problem(f"«{value}» er ikke en gyldig Rad-ID. La cellen stå tom for nye rader.", UID_LABEL)
+        problem(
+            _("«%(value)s» er ikke en gyldig Rad-ID. La cellen stå tom for nye rader.")
+            % {"value": value},
+            UID_LABEL,
+        )
         return ""
     owner = context.uid_owner.get((section.key, uid))
     if owner is None:
         problem(
-            "Rad-ID-en finnes ikke blant radene som er lagret. Ikke endre Rad-ID; la den stå "
-            "tom for nye rader.",
+            _(
+                "Rad-ID-en finnes ikke blant radene som er lagret. Ikke endre Rad-ID; la den "
+                "stå tom for nye rader."
+            ),
             UID_LABEL,
         )
     elif row.municipality and owner != row.municipality:
         name = context.profiles[owner].municipality.name
         problem(
-            f"Rad-ID-en hører til en rad for {owner} {name}. Vil du legge raden til for "
-            f"{row.municipality}, lar du Rad-ID stå tom.",
+            _(
+                "Rad-ID-en hører til en rad for %(owner)s %(name)s. Vil du legge raden til for "
+                "%(municipality)s, lar du Rad-ID stå tom."
+            )
+            % {"owner": owner, "name": name, "municipality": row.municipality},
             UID_LABEL,
         )
     return uid

@@ -270,7 +270,7 @@ def _codes_sheet(workbook):
     ranges = {}
     for index, (model, entries) in enumerate(lists.items(), start=1):
         letter = get_column_letter(index)
-        sheet.cell(row=1, column=index, value=REGISTER_NAMES[model])
+        sheet.cell(row=1, column=index, value=str(REGISTER_NAMES[model]))
         count = 0
         for count, (code, name) in enumerate(entries, start=1):
             _write(sheet.cell(row=count + 1, column=index), f"{code} – {name}", text=True)
