@@ -119,7 +119,11 @@ def next_for_review(request, year: int, submission_id: int):
 
 
 def _selected_ids(request) -> list[int] | None:
+    """The chosen submissions; with «Velg alle viste» (also without JavaScript) every one the
+    queue showed. None when a value is not an id."""
     values = request.POST.getlist("valgt")
+    if request.POST.get("alle_viste"):
+        values = request.POST.getlist("viste")
     if not all(value.isdigit() and len(value) < 19 for value in values):
         return None
     return sorted({int(value) for value in values})

@@ -3,6 +3,7 @@ queue with «Neste til gjennomgang» and bulk accept, and the header's notificat
 through the services, the pages and the API, each refusal from the refused user's side."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -406,6 +407,24 @@ class TestReviewQueue:
             "oslo": Status.ACCEPTED,
             "porsgrunn": Status.RESUBMITTED,
         }
+
+    def test_select_all_shown_takes_what_the_queue_showed(self, client, queue, users):
+        """«Velg alle viste» without JavaScript: the server takes every row the queue showed
+        (its hidden «viste» ids), filtered to Telemark here, and confirms before accepting."""
+        as_user(client, users["imdi"])
+        page = client.get(reverse("skjema:review-queue", args=[2027]), {"fylke": "40"})
+        html = page.content.decode()
+        assert 'name="alle_viste"' in html and "Velg alle viste" in html
+        shown = re.findall(r'name="viste" value="(\d+)"', html)
+        assert sorted(map(int, shown)) == sorted([queue["skien"].pk, queue["porsgrunn"].pk])
+        url = reverse("skjema:review-bulk-accept", args=[2027])
+        confirm = client.post(url, {"alle_viste": "1", "viste": shown})
+        html = confirm.content.decode()
+        assert "Bekreft: godkjenn 1 innsending" in html  # Porsgrunn has open comments
+        assert not MunicipalityProfile.objects.filter(status=Status.ACCEPTED).exists()
+        client.post(url, {"alle_viste": "1", "viste": shown, "bekreft": "1"})
+        assert MunicipalityProfile.objects.get(pk=queue["skien"].pk).status == Status.ACCEPTED
+        assert MunicipalityProfile.objects.get(pk=queue["oslo"].pk).status == Status.SUBMITTED
 
     def test_bulk_accept_with_nothing_or_nonsense_selected(self, client, queue, users):
         as_user(client, users["imdi"])
