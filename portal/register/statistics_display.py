@@ -281,12 +281,20 @@ def _chart(labels, rows, municipality) -> Chart | None:
         for label, cell in zip(labels, cells, strict=True):
             if cell and cell.value is not None and cell.value > peak:
                 peak_year, peak_label, peak = year, label, cell.value
-    description = (
-        f"Linjediagram over {', '.join(label.lower() for label in labels[:-1])} og "
-        f"{labels[-1].lower()} i {municipality.name}, antall personer per år fra {first} til "
-        f"{last}. Høyeste verdi: {display_number(peak)} ({peak_label.lower()}) i {peak_year}. "
-        "Alle tallene står i tabellen under diagrammet."
-    )
+    description = _(
+        "Linjediagram over %(series)s og %(last_series)s i %(municipality)s, antall personer "
+        "per år fra %(first)s til %(last)s. Høyeste verdi: %(peak)s (%(peak_label)s) i "
+        "%(peak_year)s. Alle tallene står i tabellen under diagrammet."
+    ) % {
+        "series": ", ".join(str(label).lower() for label in labels[:-1]),
+        "last_series": str(labels[-1]).lower(),
+        "municipality": municipality.name,
+        "first": first,
+        "last": last,
+        "peak": display_number(peak),
+        "peak_label": str(peak_label).lower(),
+        "peak_year": peak_year,
+    }
     return Chart(width, height, left, top, right, bottom, lines, y_ticks, x_ticks, description)
 
 
