@@ -5,7 +5,9 @@ Plain functions with keyword-only arguments; each costs a fixed number of querie
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
@@ -96,6 +98,16 @@ class CapacityState:
         return text
 
 
+class DecisionRow(NamedTuple):
+    """The fields of a ``Capacity`` that ``capacity_state`` reads, as a plain row."""
+
+    decided: int | None
+    decided_minors_under_15: int
+    decided_minors_15_18: int
+    decided_on: datetime.date | None
+    source: str
+
+
 def _allocated(round_: Round, municipality_ids=None) -> dict[int, dict[str, int]]:
     rows = Allocation.objects.filter(round=round_, status__in=ACTIVE_STATES)
     if municipality_ids is not None:
@@ -115,7 +127,7 @@ def capacity_state(
     number: str,
     name: str,
     county: str,
-    capacity: Capacity | None,
+    capacity: Capacity | DecisionRow | None,
     facts: MunicipalityFacts | None,
     allocated: dict[str, int],
 ) -> CapacityState:
@@ -169,9 +181,10 @@ def capacity_list(
     facts = facts if facts is not None else round_facts_cached(round_, municipalities)
     if county:
         municipalities = [m for m in municipalities if m.county_number == county]
+    # Plain rows, not model instances: 357 instances per ranking were a third of its time.
     capacities = {
-        c.municipality_id: c
-        for c in Capacity.objects.filter(round=round_).only(
+        row[0]: DecisionRow(*row[1:])
+        for row in Capacity.objects.filter(round=round_).values_list(
             "municipality_id",
             "decided",
             "decided_minors_under_15",

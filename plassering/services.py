@@ -490,6 +490,14 @@ def make_ranking(
 ):
     """Rank every municipality of the round for the household, store what was shown with the
     weights used, and return (the stored ``Ranking``, the engine's ``RankingResult``)."""
+    from .ranking import collector_paused
+
+    # The collector is paused for the reading too: its rows are as short-lived as the scoring's.
+    with collector_paused():
+        return _make_ranking(round_, spec, by, household, custom_weights, context)
+
+
+def _make_ranking(round_, spec, by, household, custom_weights, context):
     from .models import WeightSet
     from .ranking import rank
     from .selectors import ranking_context
