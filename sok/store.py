@@ -111,10 +111,9 @@ def _copy_documents(docs: Sequence[DocumentData]) -> list[str]:
     rebuild works on its chunk makes COPY fail, and the caller then writes the chunk by upsert.
     Call inside a transaction."""
     keys = [doc.key for doc in docs]
-    old = SearchDocument.objects.filter(key__in=keys).values("id")
-    SearchTerm.objects.filter(document_id__in=old).delete()
-    SearchFacet.objects.filter(document_id__in=old).delete()
-    SearchDocument.objects.filter(key__in=keys).delete()
+    _delete_documents(
+        list(SearchDocument.objects.filter(key__in=keys).values_list("id", flat=True))
+    )
     now = timezone.now()
     rows = []
     for doc in docs:
@@ -125,6 +124,14 @@ def _copy_documents(docs: Sequence[DocumentData]) -> list[str]:
     ids = dict(SearchDocument.objects.filter(key__in=keys).values_list("key", "id"))
     _write_rows(docs, ids)
     return keys
+
+
+def _delete_documents(ids: list[int]) -> None:
+    """Delete documents, and with them their terms and facets, by id (read first: a subquery by
+    key lets PostgreSQL scan the whole term table, still without statistics in a rebuild, once
+    per chunk). No ids, no statement: a first rebuild finds no documents."""
+    if ids:
+        SearchDocument.objects.filter(pk__in=ids).delete()
 
 
 # The document's columns as COPY names them (foreign keys by their id column).
@@ -217,7 +224,9 @@ def rebuild_database_index(
         if progress:
             progress(len(docs))
     with transaction.atomic():
-        SearchDocument.objects.exclude(key__in=keys).delete()
+        _delete_documents(
+            list(SearchDocument.objects.exclude(key__in=keys).values_list("id", flat=True))
+        )
     forget_rounds()
     analyse_tables()
     return len(keys)

@@ -11,6 +11,7 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
+from django.db import connection
 from elastic_transport import OrjsonSerializer
 from elasticsearch import Elasticsearch, helpers
 from elasticsearch import exceptions as es_exceptions
@@ -18,7 +19,7 @@ from elasticsearch import exceptions as es_exceptions
 from .. import dimensions
 from ..documents import document_key
 from ..highlight import explain
-from ..models import SearchDocument
+from ..models import SearchDocument, SearchFacet, SearchTerm
 from ..query import (
     FIELD_WEIGHTS,
     FILTER_WEIGHT,
@@ -47,6 +48,11 @@ def number_field(key: str) -> str:
     return dimensions.numbers()[key].column or f"n_{key}"
 
 
+# A document's terms are a set (each once) and no query asks for positions (phrases are pair
+# terms), so only which documents hold a term is indexed: the same scores, a faster rebuild.
+TERMS_FIELD = {"type": "text", "analyzer": "whitespace", "norms": False, "index_options": "docs"}
+
+
 def mapping() -> dict:
     """The index mapping, from the registry (apps above sok add facets and numbers)."""
     return {
@@ -57,10 +63,7 @@ def mapping() -> dict:
             "sort_name": {"type": "keyword"},
             "capacity": {"type": "integer"},
             "result": {"type": "float"},
-            "name_terms": {"type": "text", "analyzer": "whitespace", "norms": False},
-            "body_terms": {"type": "text", "analyzer": "whitespace", "norms": False},
-            "code_terms": {"type": "text", "analyzer": "whitespace", "norms": False},
-            "pair_terms": {"type": "text", "analyzer": "whitespace", "norms": False},
+            **{f"{name}_terms": TERMS_FIELD for name in ("name", "body", "code", "pair")},
             **{f"f_{dimension}": {"type": "keyword"} for dimension in dimensions.facets()},
             **{
                 f"n_{key}": {"type": "double"}
@@ -133,7 +136,10 @@ class ElasticsearchBackend(SearchBackend):
             "payload": document.payload,
         }
         for field_name in (*FIELD_WEIGHTS, "pair"):
-            source[f"{field_name}_terms"] = " ".join(sorted(terms.get(field_name, ())))
+            found = terms.get(field_name, ())
+            source[f"{field_name}_terms"] = (
+                found if isinstance(found, str) else " ".join(sorted(found))
+            )
         for dimension in dimensions.facets():
             source[f"f_{dimension}"] = sorted(facets.get(dimension, ()))
         for key, number in dimensions.numbers().items():
@@ -143,19 +149,7 @@ class ElasticsearchBackend(SearchBackend):
 
     def _actions(self, documents, index: str):
         documents = list(documents)
-        ids = [d.pk for d in documents]
-        terms: dict[int, dict[str, set]] = defaultdict(lambda: defaultdict(set))
-        facets: dict[int, dict[str, set]] = defaultdict(lambda: defaultdict(set))
-        from ..models import SearchFacet, SearchTerm
-
-        for doc_id, field_name, term in SearchTerm.objects.filter(document_id__in=ids).values_list(
-            "document_id", "field", "term"
-        ):
-            terms[doc_id][field_name].add(term)
-        for doc_id, dimension, value in SearchFacet.objects.filter(document_id__in=ids).values_list(
-            "document_id", "dimension", "value"
-        ):
-            facets[doc_id][dimension].add(value)
+        terms, facets = _terms_and_facets([d.pk for d in documents])
         for document in documents:
             yield {
                 "_op_type": "index",
@@ -438,3 +432,32 @@ class ElasticsearchBackend(SearchBackend):
             return
         for index in indices:
             self.client.indices.delete(index=index)
+
+
+def _terms_and_facets(ids: list[int]) -> tuple[dict, dict]:
+    """{document id: {field: its terms}} and {document id: {dimension: its values}}. On
+    PostgreSQL the terms come joined and sorted (byte order, as Python sorts) by the database:
+    a few rows per document instead of hundreds, most of a rebuild's time otherwise."""
+    terms: dict[int, dict] = defaultdict(dict)
+    facets: dict[int, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            table = connection.ops.quote_name(SearchTerm._meta.db_table)
+            cursor.execute(
+                "SELECT document_id, field, string_agg(term, ' ' ORDER BY term COLLATE \"C\") "  # noqa: S608 (own name)
+                f"FROM {table} WHERE document_id = ANY(%s) GROUP BY document_id, field",
+                [ids],
+            )
+            for doc_id, field_name, joined in cursor.fetchall():
+                terms[doc_id][field_name] = joined
+    else:
+        rows = SearchTerm.objects.filter(document_id__in=ids).values_list(
+            "document_id", "field", "term"
+        )
+        for doc_id, field_name, term in rows:
+            terms[doc_id].setdefault(field_name, set()).add(term)
+    for doc_id, dimension, value in SearchFacet.objects.filter(document_id__in=ids).values_list(
+        "document_id", "dimension", "value"
+    ):
+        facets[doc_id][dimension].add(value)
+    return terms, facets
