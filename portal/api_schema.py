@@ -55,6 +55,18 @@ _RETURN_RULE = {
     ],
     "description": "En retur må ha en begrunnelse eller minst én kommentar.",
 }
+# Marking notifications read names them («ids») or asks for all («all»: true), never both.
+_MARK_READ_RULE = {
+    "anyOf": [
+        {"required": ["ids"], "properties": {"all": {"type": "boolean", "enum": [False]}}},
+        {
+            "required": ["all"],
+            "properties": {"all": {"type": "boolean", "enum": [True]}},
+            "not": {"required": ["ids"]},
+        },
+    ],
+    "description": "Oppgi enten «ids» eller «all»: true.",
+}
 _HOUSEHOLD_RULE = {
     "anyOf": [
         {
@@ -249,6 +261,9 @@ def state_input_rules(result, generator, request, public):
                 adults["maxItems"] = 12
     if "HouseholdConnection" in components:
         _merge(components["HouseholdConnection"], _CONNECTION_RULE)
+    if "MarkRead" in components:
+        _merge(components["MarkRead"], _MARK_READ_RULE)
+        components["MarkRead"]["properties"]["ids"]["minItems"] = 1
     years = _known_years()
     codes = _register_codes()
     placement_round = {"type": "integer", "enum": years} if years else None
@@ -302,7 +317,7 @@ def state_input_rules(result, generator, request, public):
         for operation in operations.values():
             if not isinstance(operation, dict):
                 continue
-            if path.endswith("/return/") and "requestBody" in operation:
+            if path.endswith(("/return/", "/notifications/read/")) and "requestBody" in operation:
                 operation["requestBody"]["required"] = True
             if path.startswith("/api/v1/review-queue/"):
                 round_ = _parameter(operation, "round")

@@ -31,7 +31,7 @@ from portal.register.filters import (
 )
 from portal.register.models import county_number_validator, municipality_number_validator
 
-from . import api_review, services
+from . import api_notifications, api_review, services
 from .api_docs import COUNTY_EXAMPLES, PROFILE_EXAMPLES, documented
 from .exceptions import EditConflict, InvalidTransition, NotAllowed, SubmissionInvalid
 from .models import (
@@ -509,3 +509,4 @@ def register_routes(router) -> None:
     router.register("profiles", ProfileViewSet, basename="profile")
     router.register("county-submissions", CountySubmissionViewSet, basename="county-submission")
     api_review.register_routes(router)
+    api_notifications.register_routes(router)

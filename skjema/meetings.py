@@ -1,5 +1,6 @@
 """The meetings of a round and IMDi's preparatory documents for the county meetings.
 
+- ``meeting_page_document`` is one county meeting's document state, for its Wagtail page.
 - ``round_schedule`` reads a round's meetings (the meeting pages with its ``round_year``) with
   each county meeting's document state and due date: 21 days before the meeting, from the page's
   ``starts_at``, so a meeting moved in Wagtail moves its due date.
@@ -187,6 +188,24 @@ def round_schedule(round_: Round, *, today: datetime.date | None = None) -> Roun
     return RoundSchedule(
         round_, today, [ScheduledMeeting(m, documents.get(m.pk), today) for m in meetings]
     )
+
+
+def meeting_page_document(
+    *, meeting: MeetingPage, user, today: datetime.date | None = None
+) -> ScheduledMeeting | None:
+    """The preparatory document of a county meeting as its Wagtail page shows it, for a user
+    who may open the document (``rules.can_open_meeting_document``: IMDi, KS, the county's own
+    officers); None for other meetings and other users. One query."""
+    if meeting.kind != MeetingKind.COUNTY_COOPERATION or meeting.county_id is None:
+        return None
+    if not rules.can_open_meeting_document(user, meeting.county):
+        return None
+    document = (
+        PreparatoryDocument.objects.select_related("current", "last_sent")
+        .filter(meeting_id=meeting.pk)
+        .first()
+    )
+    return ScheduledMeeting(meeting, document, today or timezone.localdate())
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ in ``Notification`` (one per recipient), so it is sent at most once and users ca
   called from skjema's signals by ``notification_receivers``.
 - ``send_reminders(now=...)`` sends the deadline reminders and retries failed sends; it is
   run by ``manage.py send_reminders`` from cron every few minutes.
+- ``mark_read(user, ids=...)`` marks the user's own notifications read (page and API).
 """
 
 from __future__ import annotations
@@ -210,6 +211,31 @@ def notify(
 
         enqueue_on_commit(deliver_notifications, [row.pk for row in created])
     return created
+
+
+@dataclass
+class MarkedRead:
+    marked: list[int]  # unread until now, read from now on
+    unknown: list[int]  # not among the user's notifications (someone else's, or none)
+
+
+def mark_read(user, *, ids: Iterable[int] | None = None, now=None) -> MarkedRead:
+    """Mark the given notifications of ``user`` read, or all unread ones when ``ids`` is None.
+    Only the user's own are touched: an id of someone else's notification is reported as
+    unknown, exactly like an id that does not exist, so nothing is told about other users."""
+    now = now or timezone.now()
+    mine = Notification.objects.for_recipient(user)
+    with transaction.atomic():
+        if ids is None:
+            unread = mine.filter(read_at__isnull=True)
+            known, wanted = set(), []
+        else:
+            wanted = list(dict.fromkeys(ids))
+            known = set(mine.filter(pk__in=wanted).values_list("pk", flat=True))
+            unread = mine.filter(pk__in=known, read_at__isnull=True)
+        marked = sorted(unread.select_for_update().values_list("pk", flat=True))
+        Notification.objects.filter(pk__in=marked).update(read_at=now)
+    return MarkedRead(marked=marked, unknown=[pk for pk in wanted if pk not in known])
 
 
 def _with_footer(body: str, url: str) -> str:

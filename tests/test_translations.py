@@ -12,6 +12,9 @@ LOCALE = Path(__file__).resolve().parent.parent / "locale" / "nn" / "LC_MESSAGES
 
 # Words and phrases written the same in bokmål and nynorsk (and codes, names, numbers).
 ALLOWED_SAME = {
+    # the meeting page's document state: the same in both written standards
+    "Les dokumentet",
+    "Gå til dokumentet",
     ", kolonne «%(column)s»",
     ", rad %(row)s",
     # a11y: the same in both written standards

@@ -25,12 +25,14 @@ MUNICIPALITY_PAGE = "municipality_page"  # panels; municipality
 ROUND_DASHBOARD = "round_dashboard"  # columns per county; round_, keys (county numbers)
 SEARCH_HIT = "search_hit"  # columns per hit; round_year, keys (municipality numbers)
 COUNTY_RECOMMENDATIONS = "county_recommendations"  # panels; submission (a county submission)
+MEETING_FACTS = "meeting_facts"  # panels (<dt>/<dd> pairs of the facts list); meeting
 
 POINTS = {
     MUNICIPALITY_PAGE: "panels",
     ROUND_DASHBOARD: "columns",
     SEARCH_HIT: "columns",
     COUNTY_RECOMMENDATIONS: "panels",
+    MEETING_FACTS: "panels",
 }
 
 

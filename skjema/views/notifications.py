@@ -8,12 +8,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from ..models import Notification
+from ..notifications import mark_read as mark_notifications_read
 
 PAGE_SIZE = 25
 
@@ -40,11 +40,10 @@ def notification_list(request):
 def mark_read(request):
     """``varsel``: one notification's id; ``alle``: every unread one. Back to the list (the
     page the user was on)."""
-    unread = Notification.objects.unread_for(request.user)
     page = request.POST.get("side", "")
     back = reverse("skjema:notifications") + (f"?side={page}" if page.isdigit() else "")
     if request.POST.get("alle"):
-        count = unread.update(read_at=timezone.now())
+        count = len(mark_notifications_read(request.user).marked)
         messages.success(
             request,
             ngettext("%(n)s varsel er merket som lest.", "%(n)s varsler er merket som lest.", count)
@@ -55,9 +54,7 @@ def mark_read(request):
     if not value.isdigit() or len(value) > 18:
         messages.error(request, _("Velg et varsel å merke som lest."))
         return redirect(back)
-    mine = Notification.objects.for_recipient(request.user).filter(pk=int(value))
-    if not mine.exists():
+    if mark_notifications_read(request.user, ids=[int(value)]).unknown:
         raise Http404(_("Finner ikke varselet."))
-    mine.filter(read_at__isnull=True).update(read_at=timezone.now())
     messages.success(request, _("Varselet er merket som lest."))
     return redirect(back + f"#varsel-{value}")

@@ -21,7 +21,7 @@ from schemathesis.generation import GenerationMode, derive_operation_seed
 
 from portal.accounts.tokens import issue_token
 from skjema import services
-from skjema.models import CountySubmission, MunicipalityProfile, Submission
+from skjema.models import CountySubmission, MunicipalityProfile, Notification, Submission
 from skjema.reviews import MAX_CORRECTION_DAYS
 
 from .conftest import fill_profile
@@ -81,6 +81,17 @@ def fuzz_data(opened, users, counties):
         services.save_section(telemark, key, data, county, base_edit_id=base)
     services.submit(telemark, county)
     oslo = CountySubmission.objects.get(round=opened, county=counties["03"])
+    for user in (county, imdi):  # the notification list and mark-read meet real rows
+        for number in range(3):
+            Notification.objects.create(
+                recipient=user,
+                kind=Notification.Kind.RETURNED,
+                dedupe_key=f"fuzz:{number}",
+                subject=f"Varsel {number}",
+                status=Notification.Status.SENT,
+                submission=skien,
+                round=opened,
+            )
     return {
         "profiles": [s.pk for s in (skien, porsgrunn, notodden, bamble, kragero)]
         + [profile(opened, "0301").pk],
