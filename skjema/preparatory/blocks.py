@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -51,6 +52,11 @@ class Bullets:
 class Picture:
     png: bytes
     caption: str
+
+
+def content_language(content: dict) -> str:
+    """The language a stored document was written in (documents made before it was kept: nb)."""
+    return content.get("language") or settings.LANGUAGE_CODE
 
 
 def title(content: dict) -> str:

@@ -190,9 +190,15 @@ def _version_facts(version, submission: Submission) -> dict:
 
 
 def build_content(round_: Round, meeting, county, *, now=None) -> dict:
-    """The preparatory document for ``meeting`` (a county meeting of ``round_``) as plain data."""
-    with translation.override(settings.LANGUAGE_CODE):
-        return _build(round_, meeting, county, now or timezone.now())
+    """The preparatory document for ``meeting`` (a county meeting of ``round_``) as plain data,
+    written in the county's målform (språklova: what a state body sends to a county is in its
+    written standard; bokmål for «nøytral»). The language is kept in the content, so the Word
+    file and the PDF made from it later are in the same one."""
+    language = county.language or settings.LANGUAGE_CODE
+    with translation.override(language):
+        content = _build(round_, meeting, county, now or timezone.now())
+    content["language"] = language
+    return content
 
 
 def _build(round_: Round, meeting, county, now) -> dict:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 from xml.sax.saxutils import escape
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -128,7 +127,8 @@ def document_pdf(content: dict, *, version: int) -> bytes:
     from reportlab.lib.units import cm
     from reportlab.platypus import SimpleDocTemplate
 
-    with translation.override(settings.LANGUAGE_CODE):
+    language = b.content_language(content)
+    with translation.override(language):
         title = b.title(content)
         page = _("Side")
         buffer = io.BytesIO()
@@ -145,7 +145,7 @@ def document_pdf(content: dict, *, version: int) -> bytes:
                 _("Versjon %(v)s, laget %(at)s") % {"v": version, "at": content["generated_at"]}
             ),
             creator="Bosettingsportalen",
-            lang="nb-NO",
+            lang=f"{language}-NO",
         )
         styles = _Styles()
         story = []

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 
-from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -106,11 +105,12 @@ def document_docx(content: dict, *, version: int) -> bytes:
     """The preparatory document as a Word file with the same content as the page and the PDF."""
     from docx import Document
 
-    with translation.override(settings.LANGUAGE_CODE):
+    language = b.content_language(content)
+    with translation.override(language):
         document = Document()
         document.core_properties.title = b.title(content)
         document.core_properties.author = "IMDi"
-        document.core_properties.language = "nb-NO"
+        document.core_properties.language = f"{language}-NO"
         _a4_with_page_numbers(document)
         for block in b.layout(content, version=version):
             draw(document, block)

@@ -7,6 +7,7 @@ import io
 import json
 
 import pytest
+from django.utils import translation
 from docx import Document
 
 from portal.accounts.models import Role
@@ -185,3 +186,32 @@ class TestDocx:
         assert "PAGE" in footer and "fldChar" in footer
         assert parsed.core_properties.author == "IMDi"
         assert parsed.core_properties.title.startswith("Saksforberedende dokument")
+
+
+class TestMalform:
+    """What IMDi sends a county is in the county's målform (språklova): Telemark set to
+    nynorsk gets its document, the Word file and its properties in nynorsk, whatever the
+    language of the IMDi officer who makes it; a county with «nøytral» gets bokmål."""
+
+    def test_a_nynorsk_county_gets_its_document_in_nynorsk(self, telemark, pages, users):
+        County.objects.filter(number="40").update(malform="nynorsk")
+        snapshot = meetings.generate(pages["telemark"], users["imdi"])
+        assert snapshot.content["language"] == "nn"
+        parsed = Document(io.BytesIO(document_docx(snapshot.content, version=snapshot.number)))
+        paragraphs = [p.text for p in parsed.paragraphs]
+        rows = [[cell.text for cell in row.cells] for table in parsed.tables for row in table.rows]
+        assert parsed.core_properties.title.startswith("Saksførebuande dokument – Telemark")
+        assert parsed.core_properties.language == "nn-NO"
+        assert ["Sum tilrådd", "200 (for 17 kommunar)"] in rows, rows[:12]
+        assert "Kommuneprofilen er ikkje send inn." in paragraphs  # Notodden's draft
+        assert "Kommuneprofilen er ikke sendt inn." not in paragraphs
+
+    def test_a_neutral_county_gets_bokmal_even_from_a_nynorsk_officer(self, telemark, pages, users):
+        County.objects.filter(number="40").update(malform="noytral")
+        imdi = users["imdi"]
+        with translation.override("nn"):
+            snapshot = meetings.generate(pages["telemark"], imdi)
+        assert snapshot.content["language"] == "nb"
+        parsed = Document(io.BytesIO(document_docx(snapshot.content, version=snapshot.number)))
+        assert parsed.core_properties.title.startswith("Saksforberedende dokument – Telemark")
+        assert parsed.core_properties.language == "nb-NO"

@@ -8,6 +8,7 @@ import pytest
 from docx import Document
 from pypdf import PdfReader
 
+from portal.register.models import County
 from skjema import services
 from skjema.preparatory import build_content, document_docx, document_pdf
 from skjema.preparatory.summary import Entry, summary_table
@@ -205,3 +206,12 @@ class TestFiles:
         assert skien.cells[-1].text == "Over oppgitt kapasitet"
         paragraphs = "\n".join(p.text for p in document.paragraphs)
         assert "4001 Porsgrunn – Under halve anmodningen: " in paragraphs
+
+
+def test_the_pdf_of_a_nynorsk_county_is_in_nynorsk(telemark, pages, counties):
+    County.objects.filter(number="40").update(malform="nynorsk")
+    content = build_content(telemark, pages["telemark"], County.objects.get(number="40"))
+    reader = PdfReader(io.BytesIO(document_pdf(content, version=1)))
+    assert reader.metadata.title == "Saksførebuande dokument – Telemark, busetjing 2027"
+    text = " ".join(page.extract_text() for page in reader.pages)
+    assert "Side 1" in text and "Sum tilrådd" in text and "Sum anbefalt" not in text
