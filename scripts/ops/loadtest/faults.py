@@ -8,9 +8,13 @@ es      a PRIVATE Elasticsearch node (its own port and folder) stopped, then sta
 worker  the job worker killed (SIGKILL) mid-run and started again: no failures; the e-mails'
         Message-IDs are counted once by the test SMTP server
 deploy  `manage.py migrate` and a graceful reload of gunicorn (SIGHUP) mid-run: no failures
+smtp    the test SMTP server hangs (holds its answer to every message): no failures, as no page
+        sends e-mail; the sends time out and fail, are retried after (send_reminders, as from
+        cron), and in the end every e-mail of the run is sent, each Message-ID once
 """
 
 import contextlib
+import json
 import os
 import shutil
 import signal
@@ -231,7 +235,55 @@ class Deploy(NoFault):
         os.kill(pid, signal.SIGHUP)  # new workers start, old ones finish their requests
 
 
-FAULTS = {f.name: f for f in (PostgresRestart, ElasticsearchRestart, WorkerKill, Deploy)}
+UNSENT = """
+from skjema.models import Notification
+print(Notification.objects.filter(status__in=["pending", "sending", "failed"]).count())
+"""
+
+
+class SmtpHang(NoFault):
+    name = "smtp"
+
+    def _signal(self, sig):
+        os.kill(self.stack.processes["smtp"].pid, sig)
+
+    def inject(self):
+        # What was already unsendable before the fault (recipients without an address, sends
+        # older than the retry window) is not the fault's doing: counted once, here.
+        self.baseline = self._unsent()
+        self._signal(signal.SIGUSR1)
+
+    def clear(self):
+        self._signal(signal.SIGUSR2)
+
+    def after(self):
+        """What cron does every few minutes: failed sends are tried again, until none is left
+        (the job's own retries with backoff may still hold some)."""
+        for _ in range(6):
+            self.stack.manage("send_reminders")
+            if self._unsent() <= self.baseline:
+                return
+            time.sleep(10)
+
+    def _unsent(self) -> int:
+        result = subprocess.run(
+            [str(ROOT / ".venv/bin/python"), "manage.py", "shell", "-c", UNSENT],
+            cwd=ROOT, env=self.stack.env, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return int(result.stdout.strip().splitlines()[-1])
+
+    def check(self) -> list[str]:
+        unsent = self._unsent() - getattr(self, "baseline", 0)
+        held = json.load(open(self.work / "smtp.json")).get("held", 0)
+        if unsent:
+            self.problems.append(f"{unsent} e-poster ikke sendt etter feilen")
+        return [
+            f"SMTP hang: {held} meldinger holdt og avvist under feilen; "
+            f"{unsent} varsler ikke sendt etter nye forsøk"
+        ]
+
+
+FAULTS = {f.name: f for f in (PostgresRestart, ElasticsearchRestart, WorkerKill, Deploy, SmtpHang)}
 
 
 def make(name: str, work: Path) -> NoFault:
