@@ -731,6 +731,47 @@ class TestCountySubmission:
         assert not get_document_model().objects.exists()
         assert CountySubmission.objects.get(round=opened, county=counties["40"]).plan_title == ""
 
+    def test_a_full_upload_storage_is_explained_and_nothing_is_saved(
+        self, county_b, opened, counties, monkeypatch, caplog
+    ):
+        """The disk for uploads is full (ENOSPC from the storage): the officer gets the form
+        back with a Norwegian explanation and their input, and nothing of the section is
+        saved: no document row, no file, no edit."""
+        import errno
+
+        from django.core.files.storage import FileSystemStorage
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from wagtail.documents import get_document_model
+
+        from skjema.models import SectionEdit
+
+        written = []
+
+        def full(storage, name, content):
+            written.append(name)
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        url = self.url("county-section", "plans")
+        data = form_data(county_b.get(url), "plans-form")
+        data.update({"plans-plan_title": "Integreringsplan", "save": "1"})
+        submission = CountySubmission.objects.get(round=opened, county=counties["40"])
+        edits = SectionEdit.objects.filter(submission=submission).count()
+        monkeypatch.setattr(FileSystemStorage, "_save", full)
+        pdf = SimpleUploadedFile("plan.pdf", b"%PDF-1.7\n...", content_type="application/pdf")
+        response = post(county_b, url, {**data, "plans-plan_document": pdf})
+
+        assert written  # the storage was asked, and refused
+        assert response.status_code == 200
+        page = html(response)
+        assert "lagringsplassen for vedlegg er full eller utilgjengelig" in page
+        assert "Ingenting i denne delen er lagret." in page
+        assert 'value="Integreringsplan"' in page
+        assert not get_document_model().objects.exists()
+        submission.refresh_from_db()
+        assert submission.plan_title == "" and submission.plan_document_id is None
+        assert SectionEdit.objects.filter(submission=submission).count() == edits
+        assert "Could not store the plan document" in caplog.text
+
 
 # ---------------------------------------------------------------------------------------------
 # receipts

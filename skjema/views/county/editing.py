@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
 from django.contrib import messages
@@ -35,6 +36,8 @@ from .lookups import (
     _url,
 )
 from .overview import _anchor, _county_sum
+
+logger = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------------------------
 # editing a section
@@ -404,7 +407,26 @@ def _store_document(request, submission, editor, upload):
         collection=plan_documents.collection(),
     )
     document._set_document_file_metadata()
-    document.save()
+    try:
+        document.save()
+    except OSError as exc:
+        # A full or unreachable disk for uploads: the user is told, nothing of the section is
+        # saved (the caller's transaction is rolled back), and what was written of the file is
+        # removed. Operators find the cause in the log.
+        logger.error("Could not store the plan document %r: %s", upload.name, exc)
+        name = document.file.name
+        if name:
+            try:
+                document.file.storage.delete(name)
+            except OSError:
+                logger.warning("Could not remove the partial file %r", name, exc_info=True)
+        raise ValidationError(
+            _(
+                "Dokumentet kunne ikke lagres fordi lagringsplassen for vedlegg er full eller "
+                "utilgjengelig. Ingenting i denne delen er lagret. Prøv igjen senere, eller lagre "
+                "uten dokumentet."
+            )
+        ) from exc
     return document
 
 
