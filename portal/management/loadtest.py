@@ -4,12 +4,13 @@ from, and the «nothing lost» check of what the clients saw succeed against wha
 from collections import Counter, defaultdict
 
 from django.contrib.auth import get_user_model
+from wagtail.documents import get_document_model
 from wagtail.models import Page
 
 from plassering.models import Allocation
 from plassering.selectors import capacity_list
 from portal.content.models import GuidanceIndexPage
-from skjema.models import MunicipalityProfile, Round, SectionEdit, Version
+from skjema.models import CountySubmission, MunicipalityProfile, Round, SectionEdit, Version
 from skjema.models.submissions import EDITABLE_STATES, Status
 
 from .consistency import search_problems, wait_for_outbox
@@ -141,6 +142,26 @@ def verify(ledger: dict, *, outbox_wait: float = 120) -> tuple[list[str], dict]:
     ]
     problems += [f"{s.number} {s.name}: ledig kapasitet under null" for s in over]
     figures["below_zero"] = len(over)
+
+    # Plan documents: the last title a county officer saw saved is the county's, with its file;
+    # every document made during the run has its file (a full disk left nothing half-written).
+    last_plan = {}
+    for entry in sorted(ledger.get("plans", []), key=lambda e: e["t"]):
+        last_plan[entry["county"]] = entry["title"]
+    for county, title in sorted(last_plan.items()):
+        submission = (
+            CountySubmission.objects.filter(round__year=year, county__number=county)
+            .select_related("plan_document")
+            .first()
+        )
+        if submission is None or submission.plan_title != title:
+            found = submission.plan_title if submission else None
+            problems.append(f"fylke {county}: siste plan {title} står ikke i skjemaet ({found!r})")
+    documents = get_document_model().objects.filter(created_at__gte=ledger["started"])
+    without_file = [d.pk for d in documents if not d.file.storage.exists(d.file.name)]
+    problems += [f"dokument {pk} mangler filen sin" for pk in without_file[:20]]
+    figures["plans"] = len(ledger.get("plans", []))
+    figures["documents_without_file"] = len(without_file)
 
     backlog = wait_for_outbox(outbox_wait)
     index_problems, index_figures = search_problems()

@@ -8,6 +8,9 @@ es      a PRIVATE Elasticsearch node (its own port and folder) stopped, then sta
 worker  the job worker killed (SIGKILL) mid-run and started again: no failures; the e-mails'
         Message-IDs are counted once by the test SMTP server
 deploy  `manage.py migrate` and a graceful reload of gunicorn (SIGHUP) mid-run: no failures
+storage the disk for uploads is full (a full 64 KiB tmpfs mounted over MEDIA_ROOT/documents;
+        needs root): plan uploads are refused with the Norwegian message, nothing else fails,
+        and nothing half-written is left (every document made in the run has its file)
 smtp    the test SMTP server hangs (holds its answer to every message): no failures, as no page
         sends e-mail; the sends time out and fail, are retried after (send_reminders, as from
         cron), and in the end every e-mail of the run is sent, each Message-ID once
@@ -26,6 +29,7 @@ import psutil
 
 ROOT = Path(__file__).resolve().parents[3]
 PG_PORT = 55433
+STORAGE_FULL = "lagringsplassen for vedlegg er full eller utilgjengelig"  # as locustfile.py
 ES_PORT = 9251
 
 
@@ -36,6 +40,8 @@ def expected(kind: str, failure: dict, window) -> bool:
         return False
     if kind == "norwegian-503":
         return bool(failure.get("norwegian_503"))
+    if kind == "storage-full":
+        return failure.get("error", "").startswith(STORAGE_FULL)
     return False
 
 
@@ -235,6 +241,37 @@ class Deploy(NoFault):
         os.kill(pid, signal.SIGHUP)  # new workers start, old ones finish their requests
 
 
+class StorageFull(NoFault):
+    name = "storage"
+    expects = "storage-full"
+
+    def before(self):
+        if os.geteuid() != 0:
+            raise SystemExit("FAULT=storage monterer et fullt tmpfs og må kjøres som root")
+
+    @property
+    def folder(self) -> Path:
+        return self.stack.media / "documents"
+
+    def inject(self):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=64k", "bosetting-full", str(self.folder)],
+            check=True,
+        )
+        with contextlib.suppress(OSError), open(self.folder / "fyll", "wb") as handle:
+            while True:
+                handle.write(b"\0" * 4096)
+                handle.flush()
+
+    def clear(self):
+        subprocess.run(["umount", str(self.folder)], check=True)
+
+    def cleanup(self):
+        if self.stack is not None and os.path.ismount(self.folder):
+            subprocess.run(["umount", "-l", str(self.folder)], check=False)
+
+
 UNSENT = """
 from skjema.models import Notification
 print(Notification.objects.filter(status__in=["pending", "sending", "failed"]).count())
@@ -283,7 +320,10 @@ class SmtpHang(NoFault):
         ]
 
 
-FAULTS = {f.name: f for f in (PostgresRestart, ElasticsearchRestart, WorkerKill, Deploy, SmtpHang)}
+FAULTS = {
+    f.name: f
+    for f in (PostgresRestart, ElasticsearchRestart, WorkerKill, Deploy, SmtpHang, StorageFull)
+}
 
 
 def make(name: str, work: Path) -> NoFault:

@@ -33,9 +33,11 @@ WORDS = ["skole", "sykepleier", "norskopplæring", "bolig", "fagbrev", "barnehag
 NORWEGIAN_503 = "midlertidig utilgjengelig"
 
 LEDGER = {"round": YEAR, "saves": [], "submissions": [], "allocations": [], "publishes": [],
-          "refused": [], "failures": [], "imports": [], "attempts": []}  # fmt: skip
+          "refused": [], "failures": [], "imports": [], "attempts": [], "plans": []}  # fmt: skip
 _lock = threading.Lock()
 _counties = itertools.cycle(PLAN["counties"])
+# The portal's message when the disk for uploads is full (skjema/views/county/editing.py).
+STORAGE_FULL = "lagringsplassen for vedlegg er full eller utilgjengelig"
 _editors = itertools.cycle(PLAN["editors"])
 
 
@@ -114,6 +116,7 @@ class CountyOfficer(Portal):
     def on_start(self):
         county = next(_counties)
         self.username = county["username"]
+        self.county = county["county"]
         self.editable = list(county["profiles"])
         self.complete = list(county.get("returned", []))
         self.last_marker: dict[str, str] = {}
@@ -211,6 +214,32 @@ class CountyOfficer(Portal):
                 note("refused", action="regneark", reason=f"avvist med grunn ({r.status_code})")
             else:
                 r.failure(f"bekreftelse: status {r.status_code}")
+
+    @task(1)
+    def upload_plan(self):
+        """The county's plan document uploaded with a new title (FAULT=storage fills the disk
+        for uploads: the portal must say so in Norwegian and keep the earlier plan)."""
+        url = f"/skjema/{YEAR}/fylke/{self.county}/plans/"
+        page = self.page(url, "plan: åpne")
+        if page is None:
+            return
+        try:
+            form = find_form(page.text, has_field="base_edit")
+        except LookupError:
+            return  # the county's submission is not editable now
+        title = f"plan-{uuid.uuid4().hex[:12]}"
+        data = form.data({"plans-plan_title": title, "save": "1"})
+        pdf = b"%PDF-1.7\n" + os.urandom(2048).hex().encode() + b"\n%%EOF\n"
+        files = {"plans-plan_document": (f"{title}.pdf", pdf, "application/pdf")}
+        with self.post(url, data, "plan: last opp", files=files) as r:
+            if r.status_code == 302:
+                note("plans", county=self.county, title=title)
+            elif r.status_code == 200 and STORAGE_FULL in r.text:
+                r.failure(STORAGE_FULL)
+            elif r.status_code == 200 and "Noen andre har lagret" in r.text:
+                r.failure("konflikt")
+            else:
+                r.failure(f"plan ikke lagret: status {r.status_code}")
 
     @task(1)
     def submit(self):
