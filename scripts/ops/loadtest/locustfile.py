@@ -220,9 +220,18 @@ class CountyOfficer(Portal):
         """The county's plan document uploaded with a new title (FAULT=storage fills the disk
         for uploads: the portal must say so in Norwegian and keep the earlier plan)."""
         url = f"/skjema/{YEAR}/fylke/{self.county}/plans/"
-        page = self.page(url, "plan: åpne")
-        if page is None:
-            return
+        with self.client.get(
+            url, name="plan: åpne", catch_response=True, allow_redirects=False
+        ) as r:
+            if r.status_code == 302:
+                # Sent in or otherwise not editable now: the section page leads to the overview.
+                r.success()
+                note("refused", action="plan", reason="fylkets innspill kan ikke endres nå")
+                return
+            if r.status_code != 200:
+                r.failure(f"status {r.status_code}")
+                return
+            page = r
         try:
             form = find_form(page.text, has_field="base_edit")
         except LookupError:
