@@ -55,10 +55,17 @@ class SearchTerm(models.Model):
         db_constraint=False,
     )
     field = models.CharField(max_length=4, choices=Field.choices)
-    # db_index on a CharField also gives PostgreSQL a pattern-ops index for prefix matching.
-    term = models.CharField(max_length=64, db_index=True)
+    # One index for both exact and prefix matching: on PostgreSQL a pattern-ops b-tree serves
+    # equality too («ordinary equality comparisons can use these operator classes»), so the
+    # plain one ``db_index`` adds beside it was a second b-tree to build for nothing.
+    term = models.CharField(max_length=64)
 
     class Meta:
+        indexes = [
+            models.Index(
+                fields=["term"], name="sok_term_pattern", opclasses=["varchar_pattern_ops"]
+            )
+        ]
         constraints = [
             models.UniqueConstraint(fields=["document", "field", "term"], name="unique_search_term")
         ]

@@ -1,6 +1,6 @@
-"""Writing the database index: documents, their terms and facet values, in bulk and in chunks
-of their own transactions (searching keeps working during a rebuild: a reader sees each
-chunk's old documents until the chunk commits). Knows nothing of the engines: ``sok.index``
+"""Writing the database index: documents, their terms and facet values, in bulk; a rebuild
+by build-then-swap on PostgreSQL (``sok.swap``), elsewhere in chunks of their own
+transactions (searching keeps working during a rebuild either way). Knows nothing of the engines: ``sok.index``
 decides when to write and tells Elasticsearch; ``sok.backends.database`` reads what is here."""
 
 from __future__ import annotations
@@ -8,14 +8,22 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from django.core.cache import cache
-from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.db import connection, transaction
 from psycopg.types.json import Jsonb
 
 from skjema import reading
 from skjema.models import Version
 
-from .documents import DocumentData, Source, _bulk, _Lookups, build, indexable_profiles
+from . import swap
+from .documents import (
+    DocumentData,
+    Source,
+    _bulk,
+    _Lookups,
+    build,
+    document_key,
+    indexable_profiles,
+)
 from .models import SearchDocument, SearchFacet, SearchTerm
 
 # The rounds that have profiles change when a round gets its first or loses its last one.
@@ -101,29 +109,6 @@ def write_documents(docs: Sequence[DocumentData]) -> list[str]:
     SearchFacet.objects.filter(document_id__in=ids.values()).delete()
     _write_rows(docs, ids)
     return [doc.key for doc in docs]
-
-
-def _copy_documents(docs: Sequence[DocumentData]) -> list[str]:
-    """The rebuild's way on PostgreSQL: delete the chunk's documents (their terms and facets
-    first) and write them again by COPY. An upsert of the same rows costs twice as much, most of
-    it in quoting the payloads client-side. Only for the rebuild: two live updates of one
-    document doing this at once could both insert it; a document created live while the
-    rebuild works on its chunk makes COPY fail, and the caller then writes the chunk by upsert.
-    Call inside a transaction."""
-    keys = [doc.key for doc in docs]
-    _delete_documents(
-        list(SearchDocument.objects.filter(key__in=keys).values_list("id", flat=True))
-    )
-    now = timezone.now()
-    rows = []
-    for doc in docs:
-        document = _document(doc)
-        document.updated_at = now
-        rows.append(tuple(_copy_value(getattr(document, column)) for column in _COPY_COLUMNS))
-    _insert_rows(SearchDocument, _COPY_COLUMNS, rows)
-    ids = dict(SearchDocument.objects.filter(key__in=keys).values_list("key", "id"))
-    _write_rows(docs, ids)
-    return keys
 
 
 def _delete_documents(ids: list[int]) -> None:
@@ -212,37 +197,52 @@ def build_documents(profiles: Sequence, lookups: _Lookups | None = None) -> list
 def rebuild_database_index(
     progress: Callable[[int], None] | None = None, chunk: int = CHUNK
 ) -> int:
-    """Rebuild every document from the versions, chunk by chunk, each chunk in its own
-    transaction, so searching keeps working during a rebuild; then drop documents that no
-    longer belong."""
+    """Rebuild every document from the versions. On PostgreSQL into new tables swapped in at
+    the end (``sok.swap``); elsewhere chunk by chunk, each chunk in its own transaction, then
+    dropping documents that no longer belong. Searching keeps working either way."""
     lookups = _Lookups()
-    profiles = list(indexable_profiles())
-    keys: list[str] = []
-    for start in range(0, len(profiles), chunk):
-        docs = build_documents(profiles[start : start + chunk], lookups)
-        keys.extend(_write_chunk(docs))
-        if progress:
-            progress(len(docs))
-    with transaction.atomic():
-        _delete_documents(
-            list(SearchDocument.objects.exclude(key__in=keys).values_list("id", flat=True))
+    ids = list(indexable_profiles().values_list("pk", flat=True))
+    # Each chunk reads its profiles when it is built: one withdrawn meanwhile is left out.
+    chunks = (
+        build_documents(
+            list(indexable_profiles().filter(pk__in=ids[start : start + chunk])), lookups
         )
+        for start in range(0, len(ids), chunk)
+    )
+    if connection.vendor == "postgresql":
+        keys = swap.rebuild(chunks, _reconcile, progress)
+    else:
+        keys = []
+        for docs in chunks:
+            with transaction.atomic():
+                keys.extend(write_documents(docs))
+            if progress:
+                progress(len(docs))
+        with transaction.atomic():
+            _delete_documents(
+                list(SearchDocument.objects.exclude(key__in=keys).values_list("id", flat=True))
+            )
     forget_rounds()
     analyse_tables()
     return len(keys)
 
 
-def _write_chunk(docs: Sequence[DocumentData]) -> list[str]:
-    """One chunk of a rebuild in its own transaction: by COPY on PostgreSQL, by upsert where
-    COPY is not available or a live update got there first (see ``_copy_documents``)."""
-    if connection.vendor == "postgresql":
-        try:
-            with transaction.atomic():
-                return _copy_documents(docs)
-        except IntegrityError:
-            pass
-    with transaction.atomic():
-        return write_documents(docs)
+def _reconcile(changed: set[str]) -> None:
+    """After a swap, with the index locked: write again the documents live updates wrote
+    while the rebuild ran (``changed``) and those it did not see, remove those withdrawn."""
+    wanted = {
+        document_key(year, number): pk
+        for pk, year, number in indexable_profiles().values_list(
+            "pk", "round__year", "municipality__number"
+        )
+    }
+    have = set(SearchDocument.objects.values_list("key", flat=True))
+    again = [pk for key, pk in wanted.items() if key in changed or key not in have]
+    if again:
+        write_documents(build_documents(list(indexable_profiles().filter(pk__in=again))))
+    _delete_documents(
+        list(SearchDocument.objects.filter(key__in=have - set(wanted)).values_list("id", flat=True))
+    )
 
 
 def analyse_tables() -> None:

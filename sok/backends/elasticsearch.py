@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
 
 from django.conf import settings
 from django.db import connection
@@ -209,18 +210,7 @@ class ElasticsearchBackend(SearchBackend):
             self.client.indices.create(
                 index=new_index, mappings=mapping(), settings={**SETTINGS, "refresh_interval": "-1"}
             )
-            count = 0
-            queryset = SearchDocument.objects.order_by("pk")
-            last_pk = 0
-            while True:
-                batch = list(queryset.filter(pk__gt=last_pk)[:batch_size])
-                if not batch:
-                    break
-                helpers.bulk(self.client, self._actions(batch, new_index), refresh=False)
-                count += len(batch)
-                last_pk = batch[-1].pk
-                if progress:
-                    progress(len(batch))
+            count = self._send_all(new_index, progress, batch_size)
             self.client.indices.put_settings(index=new_index, settings={"refresh_interval": "1s"})
             self.client.indices.refresh(index=new_index)
             try:
@@ -233,14 +223,40 @@ class ElasticsearchBackend(SearchBackend):
             changed = list(
                 SearchDocument.objects.filter(updated_at__gte=started).values_list("key", flat=True)
             )
-            if changed:
-                self.index_documents(changed)
             for index in old:
                 self.client.indices.delete(index=index)
-            self.client.indices.refresh(index=self.alias)
+            if changed:
+                # The new index was refreshed before the swap: only these need it again.
+                self.index_documents(changed)
+                self.client.indices.refresh(index=self.alias)
             return count
         except UNAVAILABLE as exc:
             raise SearchUnavailable(str(exc)) from exc
+
+    def _send_all(self, index: str, progress, batch_size: int) -> int:
+        """Every document to ``index``, batch by batch: a batch is read here (the database
+        connection belongs to this thread) while one thread sends the one before, so reading
+        and Elasticsearch's indexing overlap."""
+        count = 0
+        queryset = SearchDocument.objects.order_by("pk")
+        last_pk = 0
+        with ThreadPoolExecutor(max_workers=1) as sender:
+            sending = None
+            while True:
+                batch = list(queryset.filter(pk__gt=last_pk)[:batch_size])
+                if not batch:
+                    break
+                actions = list(self._actions(batch, index))
+                if sending is not None:
+                    sending.result()
+                sending = sender.submit(helpers.bulk, self.client, actions, refresh=False)
+                count += len(batch)
+                last_pk = batch[-1].pk
+                if progress:
+                    progress(len(batch))
+            if sending is not None:
+                sending.result()
+        return count
 
     def refresh(self) -> None:
         self.client.indices.refresh(index=self.alias)

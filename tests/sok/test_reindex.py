@@ -75,22 +75,50 @@ def test_rebuild_writes_what_a_live_update_writes(search_data, database_backend)
     assert {key for key in rebuilt if key.startswith("2027-")} == {f"2027-{n}" for n in EXPECTED}
 
 
-def test_rebuild_chunk_falls_back_to_upsert_when_copy_collides(
-    search_data, database_backend, monkeypatch
-):
-    """A document created live while the rebuild works on its chunk makes COPY fail on the
-    unique key: the chunk is written by upsert instead, and nothing is lost."""
-    from django.db import IntegrityError
-
-    from sok import store
+def test_rebuild_that_fails_midway_leaves_the_old_index_serving(search_data, database_backend):
+    """A rebuild that raises before it is done changes nothing: the old documents (on
+    PostgreSQL the old tables) keep answering, and no half-built table is left behind."""
+    from django.db import connection
 
     rebuild_database_index()
     before = _index_snapshot()
 
-    def collide(docs):
-        raise IntegrityError("duplicate key value violates unique constraint")
+    def fail(n):
+        assert _numbers() == EXPECTED
+        raise RuntimeError("stopp")
 
-    monkeypatch.setattr(store, "_copy_documents", collide)
-    assert rebuild_database_index() == len(before)
+    with pytest.raises(RuntimeError, match="stopp"):
+        rebuild_database_index(progress=fail, chunk=2)
     assert _index_snapshot() == before
     assert _numbers() == EXPECTED
+    leftovers = [name for name in connection.introspection.table_names() if "__next" in name]
+    assert leftovers == []
+
+
+def test_live_updates_during_a_rebuild_are_kept(search_data, database_backend):
+    """A profile withdrawn from search while the rebuild runs (after the rebuild has read it)
+    stays out of the index the rebuild leaves, and a document written live stays written."""
+    from skjema.models import MunicipalityProfile
+    from skjema.models.submissions import Status
+    from sok import store
+    from sok.index import refresh_profile
+    from sok.models import SearchDocument
+
+    rebuild_database_index()
+    withdrawn = MunicipalityProfile.objects.get(round__year=2027, municipality__number="4012")
+    written = MunicipalityProfile.objects.get(round__year=2027, municipality__number="0301")
+    calls = []
+
+    def live_updates(n):
+        if not calls:
+            MunicipalityProfile.objects.filter(pk=withdrawn.pk).update(status=Status.DRAFT)
+            refresh_profile(withdrawn)
+            refresh_profile(written)
+        calls.append(n)
+
+    rebuild_database_index(progress=live_updates, chunk=2)
+    assert _numbers() == EXPECTED - {"4012"}
+    assert not SearchDocument.objects.filter(key="2027-4012").exists()
+    snapshot = _index_snapshot()
+    store.write_documents(store.build_documents(list(store.indexable_profiles())))
+    assert _index_snapshot() == snapshot
