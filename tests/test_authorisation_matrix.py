@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 from django.apps import apps
-from django.db import connection, models, transaction
+from django.core.signals import request_finished
+from django.db import close_old_connections, connection, models, transaction
 from django.test import Client
 from django.urls import Resolver404, resolve
 
@@ -43,15 +44,11 @@ DEMO_PASSWORD = "matrise-demo"
 @dataclass(frozen=True)
 class Access:
     """The roles that may get a 200 from the URLs whose key (the route; a Wagtail page's path)
-    the regex finds. Every other role must be refused."""
+    the regex finds (``{county}``: county A's number). Every other role must be refused."""
 
     regex: str
     allowed: frozenset
     rule: str
-    compiled: re.Pattern = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self):
-        object.__setattr__(self, "compiled", re.compile(self.regex))
 
 
 # The last match wins: families first, then the exceptions inside them.
@@ -388,6 +385,17 @@ def client_for(role: str, demo: dict) -> Client:
     return client
 
 
+def finish(response) -> None:
+    """Close the response (file downloads hold their file open) as the test client closes it:
+    without ``close_old_connections``, which would close PostgreSQL's connection in the middle
+    of the module's transaction."""
+    request_finished.disconnect(close_old_connections)
+    try:
+        response.close()
+    finally:
+        request_finished.connect(close_old_connections)
+
+
 def still_logged_in(client: Client) -> None:
     """Log the role (back) in: a logout URL the role may use must not turn the rest of the loop
     into anonymous requests."""
@@ -425,16 +433,20 @@ def database_state(demo: dict) -> dict:
             continue
         stamps = [
             f.column
-            for f in meta.concrete_fields
+            for f in meta.local_concrete_fields
             if isinstance(f, models.DateTimeField) and f.auto_now
         ]
         quote = connection.ops.quote_name
-        latest = f"MAX({quote(stamps[0])})" if stamps else "NULL"
+        latest = f"CAST(MAX({quote(stamps[0])}) AS TEXT)" if stamps else "CAST(NULL AS TEXT)"
+        pk = quote(meta.pk.column)
+        # PostgreSQL has no MAX for UUIDs; integers compare as numbers, not as text.
+        if isinstance(meta.pk, (models.AutoField, models.IntegerField)):
+            highest = f"CAST(MAX({pk}) AS TEXT)"
+        else:
+            highest = f"MAX(CAST({pk} AS TEXT))"
         # Table and column names from the models' own meta, quoted: no outside input.
-        parts.append(
-            f"SELECT '{meta.db_table}', COUNT(*), MAX({quote(meta.pk.column)}), {latest} "  # noqa: S608
-            f"FROM {quote(meta.db_table)}"
-        )
+        table = quote(meta.db_table)
+        parts.append(f"SELECT '{meta.db_table}', COUNT(*), {highest}, {latest} FROM {table}")  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts))
         state = {row[0]: tuple(str(value) for value in row[1:]) for row in cursor.fetchall()}
@@ -462,7 +474,7 @@ def test_get_answers_only_the_roles_the_rules_allow(demo, role):
     for pattern, url in demo["urls"]:
         response = client.get(url)
         status = response.status_code
-        response.close()
+        finish(response)
         still_logged_in(client)
         access = access_for(key_of(pattern, url), county)
         if status >= 500:
@@ -524,7 +536,7 @@ def test_a_refused_post_changes_nothing(demo, role):
         if role in access_for(key_of(pattern, url), county).allowed:
             continue
         response = client.post(url)
-        response.close()
+        finish(response)
         still_logged_in(client)
         after = database_state(demo)
         posted += 1
