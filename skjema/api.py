@@ -310,11 +310,11 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(TransitionResultSerializer(result).data)
 
     @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
+    def submit(self, request, pk=None, format=None):
         return self._transition(request, services.submit)
 
     @action(detail=True, methods=["post"])
-    def confirm(self, request, pk=None):
+    def confirm(self, request, pk=None, format=None):
         submission = self.get_object()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -342,7 +342,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         url_path=r"comments/(?P<comment_id>[0-9]{1,18})/answer",
         url_name="answer",
     )
-    def answer(self, request, pk=None, comment_id=None):
+    def answer(self, request, pk=None, comment_id=None, format=None):
         submission = self.get_object()
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -358,7 +358,7 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return Response(ReviewCommentSerializer(comment).data)
 
     @action(detail=True, methods=["post"], url_path="return", url_name="return")
-    def return_(self, request, pk=None):
+    def return_(self, request, pk=None, format=None):
         def operation(submission, user, reason="", comments=(), correction_deadline=None):
             comments = [(c["section"], c.get("field", ""), c["text"]) for c in comments]
             return services.return_submission(
@@ -372,15 +372,15 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         return self._transition(request, operation)
 
     @action(detail=True, methods=["post"])
-    def accept(self, request, pk=None):
+    def accept(self, request, pk=None, format=None):
         return self._transition(request, services.accept)
 
     @action(detail=True, methods=["post"])
-    def reopen(self, request, pk=None):
+    def reopen(self, request, pk=None, format=None):
         return self._transition(request, services.reopen)
 
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def versions(self, request, pk=None):
+    def versions(self, request, pk=None, format=None):
         submission = self.get_object()
         versions = submission.versions.select_related("created_by").order_by("number")
         return Response(VersionSummarySerializer(versions, many=True).data)
@@ -403,12 +403,12 @@ class SubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         pagination_class=None,
         filter_backends=[],
     )
-    def version(self, request, pk=None, number=None):
+    def version(self, request, pk=None, number=None, format=None):
         version = self._version(self.get_object(), int(number))
         return Response(self.version_serializer_class(version).data)
 
     @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
-    def diff(self, request, pk=None):
+    def diff(self, request, pk=None, format=None):
         submission = self.get_object()
         query = DiffQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)

@@ -91,7 +91,7 @@ class ReviewQueueViewSet(viewsets.ViewSet):
             403: OpenApiResponse(ErrorSerializer, description="Bare IMDi."),
         },
     )
-    def list(self, request):
+    def list(self, request, format=None):
         query = ReviewQueueQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         round_ = _round(query.validated_data["round"])
@@ -119,7 +119,7 @@ class ReviewQueueViewSet(viewsets.ViewSet):
         },
     )
     @action(detail=False, methods=["post"])
-    def accept(self, request):
+    def accept(self, request, format=None):
         body = BulkAcceptSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         round_ = _round(body.validated_data["round"])

@@ -177,7 +177,7 @@ class ProfileSearchViewSet(viewsets.GenericViewSet):
             ),
         },
     )
-    def list(self, request):
+    def list(self, request, format=None):
         form = SearchForm(request.query_params)
         if not form.is_valid():
             raise ValidationError(form.errors_by_field())
@@ -263,7 +263,7 @@ class MunicipalitySuggestViewSet(viewsets.GenericViewSet):
         ],
         responses={200: MunicipalitySuggestionsSerializer},
     )
-    def list(self, request):
+    def list(self, request, format=None):
         municipalities = suggest_municipalities(request.query_params.get("q", ""))
         data = {
             "results": [

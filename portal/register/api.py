@@ -142,7 +142,7 @@ class MunicipalityViewSet(viewsets.ReadOnlyModelViewSet):
         responses=IndicatorSeriesSerializer(many=True),
     )
     @action(detail=True, url_path="statistics", pagination_class=None, filter_backends=[])
-    def statistics(self, request, number=None):
+    def statistics(self, request, number=None, format=None):
         municipality = self.get_object()
         codes = None
         if raw := request.query_params.get("indicator", "").strip():

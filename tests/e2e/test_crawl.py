@@ -45,12 +45,12 @@ ADMIN_ROLES = {"redaktor", "admin"}
 MAX_TABS = 40
 INSIDE = """(id) => { const t = document.getElementById(id);
   return !!t && (t === document.activeElement || t.contains(document.activeElement)); }"""
-SAMPLES_SCRIPT = Path(__file__).with_name("crawl_samples.py")
+SAMPLES_COMMAND = "from tests.e2e.crawl_samples import print_demo_samples; print_demo_samples()"
 
 
 @pytest.fixture(scope="module")
 def demo(manage):
-    output = manage("shell", "-c", SAMPLES_SCRIPT.read_text(encoding="utf-8"))
+    output = manage("shell", "-c", SAMPLES_COMMAND)
     return json.loads(output.strip().splitlines()[-1])
 
 

@@ -829,3 +829,28 @@ class TestSchema:
         assert set(components["ProfileSections"]["properties"]) == set(FULL_PROFILE)
         conflict = schema["paths"]["/api/v1/profiles/{id}/"]["patch"]["responses"]["409"]
         assert conflict["content"]["application/json"]["schema"]["$ref"].endswith("/EditConflict")
+
+
+class TestFormatSuffix:
+    """The router also serves each route with a format suffix (``versions.json``); the custom
+    actions and lists answered those with a 500 (an unexpected ``format`` argument), found by
+    the authorisation matrix (tests/test_authorisation_matrix.py)."""
+
+    def test_actions_and_lists_answer_json_with_a_suffix(self, skien, api_as, users):
+        skien = submitted(skien, users)
+        imdi = api_as("imdi")
+        for suffix, query in [("versions", ""), ("versions/1", ""), ("diff", "?from=1&to=1")]:
+            plain = imdi.get(profile_url(skien, f"{suffix}/{query}"))
+            assert plain.status_code == 200, suffix
+            suffixed = imdi.get(profile_url(skien, f"{suffix}.json{query}"))
+            assert suffixed.status_code == 200, suffix
+            assert suffixed.json() == plain.json()
+        assert imdi.get("/api/v1/review-queue.json").status_code == 400  # no round chosen
+        assert api_as("ks").get("/api/v1/municipalities/4003/statistics.json").status_code == 200
+
+    def test_the_suffix_keeps_the_refusals(self, skien, api_as, users):
+        skien = submitted(skien, users)
+        other = api_as("fylke_a")
+        assert other.get(profile_url(skien, "versions.json")).status_code == 404
+        assert other.post(profile_url(skien, "accept.json"), {}, format="json").status_code == 404
+        assert api_as("ks").get("/api/v1/review-queue.json").status_code == 403
