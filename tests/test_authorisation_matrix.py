@@ -101,10 +101,10 @@ ACCESS = [
     Access(r"^django-admin/logout/$", EVERYONE, "Django's admin logout: logs out whoever asks"),
     Access(r"^admin/", ADMIN_USERS, "Wagtail's admin (rules.can_access_admin)"),
     Access(
-        r"^admin/(sprite|jsi18n|password_reset)/",
+        r"^admin/(sprite|jsi18n)/",
         EVERYONE,
-        "Wagtail's admin: its icon sprite and JavaScript translations (static assets), and "
-        "its password-reset form, which Wagtail serves to logged-out users by design",
+        "Wagtail's admin: its icon sprite and JavaScript translations (static assets); its "
+        "password-reset form is switched off (WAGTAIL_PASSWORD_RESET_ENABLED = False)",
     ),
     Access(r"^skjema/oppgaver/", TASKS, "rules.can_see_task_page"),
     Access(r"^(sok/|api/v1/\^search/)", SUBMITTED_READERS, "search: rules.can_view_submitted"),

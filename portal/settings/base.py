@@ -199,6 +199,9 @@ WAGTAILAPI_BASE_URL = PORTAL_BASE_URL
 SKJEMA_REMINDER_DAYS = env_list("SKJEMA_REMINDER_DAYS", ["14", "7", "1"])
 EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds; e-mails go out in a job, never a page
 WAGTAIL_I18N_ENABLED = False
+# Passwords are reset through the portal's own login (allauth, rate-limited, or the OIDC
+# provider), never through a second, unthrottled form in Wagtail's admin.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 
 REST_FRAMEWORK = {
