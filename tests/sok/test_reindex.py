@@ -122,3 +122,29 @@ def test_live_updates_during_a_rebuild_are_kept(search_data, database_backend):
     snapshot = _index_snapshot()
     store.write_documents(store.build_documents(list(store.indexable_profiles())))
     assert _index_snapshot() == snapshot
+
+
+def test_rebuild_copies_values_with_copy_s_special_characters(
+    search_data, database_backend, monkeypatch
+):
+    """The PostgreSQL rebuild writes terms and facets as COPY text unescaped when no value has
+    a tab, newline, carriage return or backslash; one such value makes it escape them all, and
+    the value arrives as it was."""
+    from django.db import connection
+
+    from sok import swap
+    from sok.models import SearchTerm
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the COPY path is PostgreSQL's; other databases write rows by upsert")
+    odd = "tab\there\\back\nline\rend"
+    plain_rows = swap._term_rows
+
+    def with_odd(docs, first):
+        yield from plain_rows(docs, first)
+        yield (first, "text", odd)
+
+    monkeypatch.setattr(swap, "_term_rows", with_odd)
+    rebuild_database_index()
+    assert SearchTerm.objects.filter(term=odd).count() >= 1
+    assert _numbers() == EXPECTED
