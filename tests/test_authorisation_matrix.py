@@ -566,6 +566,7 @@ def test_a_refused_post_changes_nothing(demo, role):
     assert not breaches, f"{role}: {len(breaches)} POST(s)\n" + "\n".join(breaches)
 
 
+@pytest.mark.django_db
 def test_every_url_pattern_is_covered(demo):
     """A new URL pattern must be filled from the samples (or excluded here, with its reason)."""
     resolver = url_patterns()
