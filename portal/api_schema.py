@@ -47,7 +47,15 @@ def document_errors(result, generator, request, public):
 # positive_data_acceptance and negative_data_rejection checks).
 # No NUL anywhere (portal/api_parsers.py refuses it: PostgreSQL cannot store it).
 _NO_NUL = r"^[^\u0000]*$"
-_NOT_BLANK = {"type": "string", "pattern": r"^[^\u0000]*\S[^\u0000]*$"}
+# Not blank as DRF sees it (``str.strip()``): at least one character that Python does not count
+# as white space. Written out, because ``\s`` means another set in the schema's regex dialect
+# (ECMA: no U+001C–U+001F or U+0085, but U+FEFF), and schemathesis found «\u001f\u001f»
+# valid by the schema and blank to the serializer.
+_PY_SPACE = (
+    r"\t\n\u000b\u000c\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f"
+    r"\u205f\u3000"
+)
+_NOT_BLANK = {"type": "string", "pattern": rf"^[^\u0000]*[^\u0000{_PY_SPACE}][^\u0000]*$"}
 _RETURN_RULE = {
     "anyOf": [
         {"required": ["reason"], "properties": {"reason": _NOT_BLANK}},
