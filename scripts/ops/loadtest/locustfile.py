@@ -128,9 +128,19 @@ class CountyOfficer(Portal):
             return
         number = random.choice(self.editable)
         url = f"/skjema/{YEAR}/kommuner/{number}/capacity/"
-        page = self.page(url, "del: åpne")
-        if page is None:
-            return
+        with self.client.get(
+            url, name="del: åpne", catch_response=True, allow_redirects=False
+        ) as r:
+            if r.status_code == 302:
+                # Sent in or locked meanwhile: the section page leads to the overview.
+                r.success()
+                self.editable.remove(number)
+                note("refused", action="del", reason="profilen kan ikke endres nå")
+                return
+            if r.status_code != 200:
+                r.failure(f"status {r.status_code}")
+                return
+            page = r
         try:
             form = find_form(page.text, has_field="base_edit")
         except LookupError:
@@ -146,7 +156,12 @@ class CountyOfficer(Portal):
             if r.status_code == 302 and f"/kommuner/{number}/" in r.headers.get("Location", ""):
                 note("saves", municipality=number, marker=marker)
                 self.last_marker[number] = marker
-            elif r.status_code == 200 and "Noen andre har lagret" in r.text:
+            elif r.status_code == 409 and "Du har selv lagret" in r.text:
+                # The same officer's workbook import saved the section meanwhile: the portal
+                # shows both versions and saves nothing, as it should.
+                r.success()
+                note("refused", action="del: lagre", reason="egen lagring i mellomtiden")
+            elif r.status_code in (200, 409) and "Noen andre har lagret" in r.text:
                 r.failure("konflikt")
             else:
                 r.failure(f"lagring ikke bekreftet: status {r.status_code}")
