@@ -206,3 +206,61 @@ def test_a_stopping_worker_puts_its_running_job_back(settings):
     assert outcome.status == "requeued"
     assert row.status == Status.READY
     assert row.job_state.attempts == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_claim_does_not_block_the_enqueueing_request_s_job_state(settings):
+    """On PostgreSQL: the request that enqueued a job writes its JobState (the request id) just
+    after the job's row is committed, and the worker may claim the job in between. The claim's
+    row lock must let that JobState's foreign-key check through (FOR NO KEY UPDATE): with
+    FOR UPDATE the request's commit waited for the worker, which waited for the request's
+    JobState key, a deadlock (make loadtest, a 503 on the workbook upload)."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from portal.jobs import worker as worker_module
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks are tested on PostgreSQL (DATABASE_URL)")
+    settings.TASKS = DB_BACKEND
+    settings.JOBS_SCHEDULE = {}
+    result = tasks.add.enqueue(1, 2)  # committed; no request id, so no JobState yet
+    locked = threading.Event()
+    written = threading.Event()
+    claimed = []
+    real_policy_for = worker_module.policy_for
+
+    def policy_after_the_lock(path):
+        # Inside the claim's transaction, the job row locked: the request commits now.
+        locked.set()
+        written.wait(10)
+        return real_policy_for(path)
+
+    def work():
+        try:
+            claimed.append(claim_next(worker_id="w1"))
+        finally:
+            connection.close()
+
+    worker_module.policy_for = policy_after_the_lock
+    try:
+        thread = threading.Thread(target=work)
+        thread.start()
+        assert locked.wait(10)
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '3s'")
+        try:
+            with transaction.atomic():
+                JobState.objects.create(result_id=result.id, request_id="req-1")
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SET lock_timeout = 0")
+            written.set()
+        thread.join(20)
+    finally:
+        worker_module.policy_for = real_policy_for
+    assert claimed and str(claimed[0].pk) == result.id
+    state = JobState.objects.get(result_id=result.id)
+    assert state.request_id == "req-1"
+    assert state.attempts == 1 and state.worker_id == "w1"
