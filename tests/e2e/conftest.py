@@ -173,6 +173,21 @@ def page(browser, portal_server):
     context.close()
 
 
+def signed_in(browser, portal_server, username):
+    """A browser context of its own, signed in as ``username``: (context, page). For tests
+    with more than one person at once; the caller closes the context."""
+    context = browser.new_context(base_url=portal_server, locale="nb-NO")
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    page.goto("/logg-inn/")
+    page.get_by_label("Brukernavn").fill(username)
+    page.get_by_label("Passord").fill(DEMO_PASSWORD)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Logg inn").click()
+    assert page.get_by_role("button", name="Logg ut").is_visible()
+    return context, page
+
+
 @pytest.fixture
 def login(page):
     def _login(username: str) -> None:

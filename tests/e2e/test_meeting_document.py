@@ -9,25 +9,12 @@ import re
 import pytest
 
 from portal.demo import demo_round_year
-from tests.e2e.conftest import DEMO_PASSWORD
+from tests.e2e.conftest import signed_in
 
 pytestmark = pytest.mark.e2e
 
 YEAR = demo_round_year()
 COUNTY = "15"
-
-
-def signed_in(browser, portal_server, username):
-    context = browser.new_context(base_url=portal_server, locale="nb-NO")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto("/logg-inn/")
-    page.get_by_label("Brukernavn").fill(username)
-    page.get_by_label("Passord").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Logg inn").click()
-    assert page.get_by_role("button", name="Logg ut").is_visible()
-    return context, page
 
 
 def click(page, locator):

@@ -11,26 +11,13 @@ import re
 import pytest
 
 from portal.demo import demo_round_year
-from tests.e2e.conftest import DEMO_PASSWORD
+from tests.e2e.conftest import signed_in
 
 pytestmark = pytest.mark.e2e
 
 YEAR = demo_round_year()
 COMMENT = "Hvor mange boliger er klare til bruk?"
 ANSWER = "Tolv boliger er klare; fire til er under oppussing og klare i mars."
-
-
-def signed_in(browser, portal_server, username):
-    context = browser.new_context(base_url=portal_server, locale="nb-NO")
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.goto("/logg-inn/")
-    page.get_by_label("Brukernavn").fill(username)
-    page.get_by_label("Passord").fill(DEMO_PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Logg inn").click()
-    assert page.get_by_role("button", name="Logg ut").is_visible()
-    return context, page
 
 
 def test_return_answer_resubmit_and_next(browser, portal_server, assert_accessible):

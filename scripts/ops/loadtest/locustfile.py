@@ -104,6 +104,20 @@ class Portal(HttpUser):
                 return None
             return r
 
+    def section_page(self, url, name, action, reason):
+        """GET a section's page. A redirect means it cannot be changed now (sent in or locked
+        meanwhile: the page leads to the overview), a refusal the portal is right to give:
+        False. Another status is a failure: None. Else the response."""
+        with self.client.get(url, name=name, catch_response=True, allow_redirects=False) as r:
+            if r.status_code == 302:
+                r.success()
+                note("refused", action=action, reason=reason)
+                return False
+            if r.status_code != 200:
+                r.failure(f"status {r.status_code}")
+                return None
+            return r
+
     def post(self, url, data, name, *, files=None):
         return self.client.post(
             url, data=data, files=files, name=name, allow_redirects=False, catch_response=True
@@ -128,19 +142,11 @@ class CountyOfficer(Portal):
             return
         number = random.choice(self.editable)
         url = f"/skjema/{YEAR}/kommuner/{number}/capacity/"
-        with self.client.get(
-            url, name="del: åpne", catch_response=True, allow_redirects=False
-        ) as r:
-            if r.status_code == 302:
-                # Sent in or locked meanwhile: the section page leads to the overview.
-                r.success()
-                self.editable.remove(number)
-                note("refused", action="del", reason="profilen kan ikke endres nå")
-                return
-            if r.status_code != 200:
-                r.failure(f"status {r.status_code}")
-                return
-            page = r
+        page = self.section_page(url, "del: åpne", "del", "profilen kan ikke endres nå")
+        if page is False:
+            self.editable.remove(number)
+        if not page:
+            return
         try:
             form = find_form(page.text, has_field="base_edit")
         except LookupError:
@@ -235,18 +241,9 @@ class CountyOfficer(Portal):
         """The county's plan document uploaded with a new title (FAULT=storage fills the disk
         for uploads: the portal must say so in Norwegian and keep the earlier plan)."""
         url = f"/skjema/{YEAR}/fylke/{self.county}/plans/"
-        with self.client.get(
-            url, name="plan: åpne", catch_response=True, allow_redirects=False
-        ) as r:
-            if r.status_code == 302:
-                # Sent in or otherwise not editable now: the section page leads to the overview.
-                r.success()
-                note("refused", action="plan", reason="fylkets innspill kan ikke endres nå")
-                return
-            if r.status_code != 200:
-                r.failure(f"status {r.status_code}")
-                return
-            page = r
+        page = self.section_page(url, "plan: åpne", "plan", "fylkets innspill kan ikke endres nå")
+        if not page:
+            return
         try:
             form = find_form(page.text, has_field="base_edit")
         except LookupError:
